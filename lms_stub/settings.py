@@ -1,0 +1,88 @@
+"""
+Settings of the stand-in LMS: a Django project that loads panorama-openedx exactly as the LMS does
+(entry points, ``get_plugin_apps``, ``add_plugins``) over tables with the LMS's real schemas.
+
+Environment:
+- ``DATABASE_URL``: ``mysql://user:pass@host:port/name`` or ``sqlite:///path`` (default: the embedded
+  SQLite file ``var/lms.sqlite3``);
+- ``LMS_HOST``: the LMS host (``LMS_BASE``), default ``local.openedx.io``;
+- ``LMS_STUB_ENTERPRISE``: ``false`` leaves the edx-enterprise tables out, as in an LMS without it;
+- any ``PANORAMA_*``: passed to the plugin as the LMS YAML would (``ENV_TOKENS``).
+"""
+import os
+from pathlib import Path
+
+from edx_django_utils.plugins import add_plugins, get_plugin_apps
+
+from lms_stub.database_url import database_from_url
+
+REPO_ROOT = Path(__file__).resolve().parent.parent
+VAR_DIR = Path(os.environ.get("LMS_STUB_VAR", REPO_ROOT / "var"))
+PROJECT_TYPE = "lms.djangoapp"
+
+SECRET_KEY = os.environ.get("LMS_STUB_SECRET_KEY", "stand-in-lms-not-a-secret")
+DEBUG = False
+ALLOWED_HOSTS = ["*"]
+USE_TZ = True
+TIME_ZONE = "UTC"
+LANGUAGE_CODE = "en-us"
+DEFAULT_AUTO_FIELD = "django.db.models.AutoField"
+
+LMS_BASE = os.environ.get("LMS_HOST", "local.openedx.io")
+LMS_ROOT_URL = f"https://{LMS_BASE}"
+AWS_ACCESS_KEY_ID = os.environ.get("AWS_ACCESS_KEY_ID") or None
+AWS_SECRET_ACCESS_KEY = os.environ.get("AWS_SECRET_ACCESS_KEY") or None
+
+DATABASES = {
+    "default": database_from_url(os.environ.get("DATABASE_URL", f"sqlite:///{VAR_DIR / 'lms.sqlite3'}")),
+}
+
+INSTALLED_APPS = [
+    "django.contrib.admin",
+    "django.contrib.auth",
+    "django.contrib.contenttypes",
+    "django.contrib.sessions",
+    "django.contrib.messages",
+    "django.contrib.sites",
+    "rest_framework",
+    "lms_stub.core",
+]
+if os.environ.get("LMS_STUB_ENTERPRISE", "true").lower() not in ("0", "false", "no", "off"):
+    INSTALLED_APPS.append("lms_stub.enterprise")
+INSTALLED_APPS.extend(get_plugin_apps(PROJECT_TYPE))  # as lms/envs/common.py does
+SITE_ID = 1
+
+MIDDLEWARE = [
+    "django.middleware.security.SecurityMiddleware",
+    "django.contrib.sessions.middleware.SessionMiddleware",
+    "django.middleware.common.CommonMiddleware",
+    "django.middleware.csrf.CsrfViewMiddleware",
+    "django.contrib.auth.middleware.AuthenticationMiddleware",
+    "django.contrib.messages.middleware.MessageMiddleware",
+]
+ROOT_URLCONF = "lms_stub.urls"
+TEMPLATES = [{
+    "BACKEND": "django.template.backends.django.DjangoTemplates",
+    "APP_DIRS": True,
+    "OPTIONS": {"context_processors": [
+        "django.template.context_processors.request",
+        "django.contrib.auth.context_processors.auth",
+        "django.contrib.messages.context_processors.messages",
+    ]},
+}]
+STATIC_URL = "/static/"
+REST_FRAMEWORK = {
+    "DEFAULT_AUTHENTICATION_CLASSES": ["rest_framework.authentication.SessionAuthentication"],
+}
+LOGGING = {
+    "version": 1,
+    "disable_existing_loggers": False,
+    "handlers": {"console": {"class": "logging.StreamHandler"}},
+    "loggers": {"panorama_openedx": {"handlers": ["console"], "level": "INFO"}},
+}
+
+# The YAML of a real LMS; here, the PANORAMA_* variables of the environment.
+ENV_TOKENS = {name: value for name, value in os.environ.items() if name.startswith("PANORAMA_")}
+
+add_plugins(__name__, PROJECT_TYPE, "common")  # end of lms/envs/common.py
+add_plugins(__name__, PROJECT_TYPE, "production")  # end of lms/envs/production.py

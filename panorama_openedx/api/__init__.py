@@ -1,0 +1,1 @@
+"""The REST API used by the Panorama MFE."""

@@ -1,0 +1,42 @@
+"""
+Defaults of every PANORAMA_* setting, applied at the end of the LMS's common settings.
+
+Tutor writes its PANORAMA_* values *after* the plugins' settings have run, so a default that depends
+on another setting (the raw-logs bucket, the AWS keys, the default user ARN, the LMS host, the
+database alias) cannot be computed here: it is stored as ``None`` and resolved by
+``panorama_openedx.conf`` when the settings object is built (docs/decisions/0002).
+"""
+
+DEFAULTS = {
+    "PANORAMA_MODE": "DEMO",
+    "PANORAMA_BUCKET": "",
+    "PANORAMA_RAW_LOGS_BUCKET": None,  # None: PANORAMA_BUCKET
+    "PANORAMA_BASE_PREFIX": "openedx",
+    "PANORAMA_REGION": "us-east-1",
+    "PANORAMA_AWS_ACCOUNT_ID": "",
+    "PANORAMA_AWS_ACCESS_KEY": None,  # None: the LMS's AWS_ACCESS_KEY_ID
+    "PANORAMA_AWS_SECRET_ACCESS_KEY": None,  # None: the LMS's AWS_SECRET_ACCESS_KEY
+    "PANORAMA_DATALAKE_DATABASE": "panorama",
+    "PANORAMA_DATALAKE_WORKGROUP": "panorama",
+    "PANORAMA_CRONTAB": "55 * * * *",
+    "PANORAMA_USE_SPLIT_MONGO": True,
+    "PANORAMA_MFE_ENABLED": True,
+    "PANORAMA_MFE_PORT": 2100,
+    "PANORAMA_ENABLE_STUDENT_VIEW": True,
+    "PANORAMA_DEFAULT_USER_ARN": None,  # None: arn:aws:quicksight:{REGION}:{AWS_ACCOUNT_ID}:user/default/{LMS host}
+    "PANORAMA_DEBUG": False,
+    "PANORAMA_LOGS_TOTAL_FILE_SIZE": "50M",
+    "PANORAMA_LOGS_UPLOAD_TIMEOUT": "10m",
+    "PANORAMA_LOGS_UPLOAD_CHUNK_SIZE": "10M",
+    "PANORAMA_LMS_HOST": None,  # None: LMS_BASE
+    "PANORAMA_DATALAKE_DIR": "",
+    "PANORAMA_S3_ENDPOINT_URL": "",
+    "PANORAMA_DATABASE_ALIAS": None,  # None: "read_replica" when DATABASES has it, else "default"
+}
+
+
+def plugin_settings(settings):
+    """Set each default that the settings module does not define yet."""
+    for name, value in DEFAULTS.items():
+        if not hasattr(settings, name):
+            setattr(settings, name, value)
