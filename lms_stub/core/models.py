@@ -377,7 +377,7 @@ class StudentItem(models.Model):
 class TeamSubmission(models.Model):
     created = models.DateTimeField()
     modified = models.DateTimeField()
-    uuid = models.UUIDField(db_index=True)
+    uuid = models.CharField(max_length=32, db_index=True)  # UUIDField: char(32) on MySQL
     attempt_number = models.PositiveIntegerField()
     submitted_at = models.DateTimeField(db_index=True)
     course_id = models.CharField(max_length=255, db_index=True)
@@ -390,7 +390,7 @@ class TeamSubmission(models.Model):
 
 
 class Submission(models.Model):
-    uuid = models.UUIDField(db_index=True)
+    uuid = models.CharField(max_length=32, db_index=True)  # UUIDField: char(32) on MySQL
     student_item = models.ForeignKey(StudentItem, on_delete=models.CASCADE)
     attempt_number = models.PositiveIntegerField()
     submitted_at = models.DateTimeField(db_index=True)

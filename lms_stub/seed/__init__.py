@@ -1,0 +1,1 @@
+"""Deterministic seed data for the stand-in LMS (``manage.py seed_lms``)."""
