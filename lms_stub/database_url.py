@@ -6,10 +6,11 @@ def database_from_url(url: str) -> dict:
     """Parse ``mysql://user:pass@host:port/name`` or ``sqlite:///path``; raise ValueError on anything else."""
     parts = urlsplit(url)
     if parts.scheme == "sqlite":
-        path = unquote(parts.path)
-        if not path or path == "/":
+        # sqlite:///relative/file.db and sqlite:////absolute/file.db, as dj-database-url and SQLAlchemy read them
+        path = unquote(parts.netloc + parts.path)[1:]
+        if not path:
             raise ValueError(f"DATABASE_URL {url!r} names no SQLite file: use sqlite:////absolute/path.db")
-        return {"ENGINE": "django.db.backends.sqlite3", "NAME": path if parts.netloc == "" else parts.netloc + path}
+        return {"ENGINE": "django.db.backends.sqlite3", "NAME": path}
     if parts.scheme in ("mysql", "mariadb"):
         name = unquote(parts.path.lstrip("/"))
         if not name:

@@ -14,3 +14,14 @@ class UnsignedBigIntAutoField(models.BigAutoField):
         if connection.vendor == "mysql":
             return "bigint UNSIGNED"
         return super().rel_db_type(connection)
+
+
+class UUIDCharField(models.CharField):
+    """A UUIDField as the LMS's MySQL holds it: ``char(32)`` (Django 5 on MariaDB would use ``uuid``)."""
+
+    def __init__(self, *args, **kwargs):
+        kwargs["max_length"] = 32
+        super().__init__(*args, **kwargs)
+
+    def db_type(self, connection):
+        return "char(32)"

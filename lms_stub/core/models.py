@@ -8,7 +8,7 @@ the LMS. tests/lms_stub/expected_columns.txt holds the column list that a MariaD
 from django.conf import settings
 from django.db import models
 
-from lms_stub.core.fields import UnsignedBigIntAutoField
+from lms_stub.core.fields import UnsignedBigIntAutoField, UUIDCharField
 
 USER = settings.AUTH_USER_MODEL
 KEY = 255  # CourseKeyField / UsageKeyField / LearningContextKeyField: varchar(255)
@@ -377,7 +377,7 @@ class StudentItem(models.Model):
 class TeamSubmission(models.Model):
     created = models.DateTimeField()
     modified = models.DateTimeField()
-    uuid = models.CharField(max_length=32, db_index=True)  # UUIDField: char(32) on MySQL
+    uuid = UUIDCharField(db_index=True)
     attempt_number = models.PositiveIntegerField()
     submitted_at = models.DateTimeField(db_index=True)
     course_id = models.CharField(max_length=255, db_index=True)
@@ -390,7 +390,7 @@ class TeamSubmission(models.Model):
 
 
 class Submission(models.Model):
-    uuid = models.CharField(max_length=32, db_index=True)  # UUIDField: char(32) on MySQL
+    uuid = UUIDCharField(db_index=True)
     student_item = models.ForeignKey(StudentItem, on_delete=models.CASCADE)
     attempt_number = models.PositiveIntegerField()
     submitted_at = models.DateTimeField(db_index=True)

@@ -5,6 +5,8 @@ which is why the stand-in can leave them out (LMS_STUB_ENTERPRISE=false).
 from django.conf import settings
 from django.db import models
 
+from lms_stub.core.fields import UUIDCharField
+
 
 class EnterpriseCustomerType(models.Model):
     name = models.CharField(max_length=25, unique=True)
@@ -16,7 +18,7 @@ class EnterpriseCustomerType(models.Model):
 class EnterpriseCustomer(models.Model):
     created = models.DateTimeField()
     modified = models.DateTimeField()
-    uuid = models.CharField(max_length=32, primary_key=True)  # UUIDField: char(32) on MySQL
+    uuid = UUIDCharField(primary_key=True)
     name = models.CharField(max_length=255)
     slug = models.SlugField(max_length=30, unique=True)
     active = models.BooleanField(default=True)
@@ -60,7 +62,7 @@ class EnterpriseCustomerUser(models.Model):
     user_id = models.PositiveIntegerField(null=False, blank=False, db_index=True)
     active = models.BooleanField(default=True)
     linked = models.BooleanField(default=True)
-    invite_key_id = models.CharField(max_length=32, null=True, blank=True)  # UUID FK to a table not exported
+    invite_key_id = UUIDCharField(null=True, blank=True)  # FK to an invite-key table not exported
     should_inactivate_other_customers = models.BooleanField(default=True)
 
     class Meta:

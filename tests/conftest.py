@@ -1,0 +1,71 @@
+"""
+Fixtures on real services: MariaDB (through pytest-django), Redis, and a moto server speaking the
+S3/Glue/Athena HTTP APIs. MongoDB cannot run here: ``modulestore_db`` is mongomock behind the pymongo
+interface, a stand-in for the server.
+"""
+import os
+import subprocess
+import sys
+from pathlib import Path
+
+import pytest
+import requests
+
+REPO_ROOT = Path(__file__).resolve().parent.parent
+REDIS_URL = os.environ.get("TEST_REDIS_URL", "redis://127.0.0.1:6379/15")
+
+
+@pytest.fixture
+def redis_client():
+    """A real Redis connection on a database of its own, emptied before and after each test."""
+    import redis  # pylint: disable=import-outside-toplevel
+
+    client = redis.Redis.from_url(REDIS_URL, socket_connect_timeout=2)
+    try:
+        client.ping()
+    except redis.exceptions.ConnectionError as exc:
+        pytest.fail(f"Redis is not reachable at {REDIS_URL} ({exc}); start it (see .ci/run)")
+    client.flushdb()
+    yield client
+    client.flushdb()
+    client.close()
+
+
+@pytest.fixture(scope="session")
+def moto_endpoint():
+    """An in-process moto server on a free port: real HTTP, fake AWS."""
+    from moto.server import ThreadedMotoServer  # pylint: disable=import-outside-toplevel
+
+    server = ThreadedMotoServer(ip_address="127.0.0.1", port=0, verbose=False)
+    server.start()
+    host, port = server.get_host_and_port()
+    yield f"http://{host}:{port}"
+    server.stop()
+
+
+@pytest.fixture
+def aws(moto_endpoint, monkeypatch):
+    """Fake credentials and a moto server wiped clean for this test; yields the endpoint URL."""
+    for name, value in (("AWS_ACCESS_KEY_ID", "testing"), ("AWS_SECRET_ACCESS_KEY", "testing"),
+                        ("AWS_DEFAULT_REGION", "us-east-1")):
+        monkeypatch.setenv(name, value)
+    requests.post(f"{moto_endpoint}/moto-api/reset", timeout=10).raise_for_status()
+    yield moto_endpoint
+
+
+@pytest.fixture
+def modulestore_db():
+    """
+    A split-modulestore database. mongomock stands in for the MongoDB server (none can be installed
+    on this machine), behind the same pymongo client interface.
+    """
+    import mongomock  # pylint: disable=import-outside-toplevel
+
+    return mongomock.MongoClient()["openedx"]
+
+
+def run_manage(*args, env=None, timeout=300):
+    """Run the stand-in LMS's manage.py in a subprocess, as an operator would."""
+    full_env = {**os.environ, **(env or {})}
+    return subprocess.run([sys.executable, str(REPO_ROOT / "manage.py"), *args], cwd=REPO_ROOT, env=full_env,
+                          capture_output=True, text=True, timeout=timeout, check=False)
