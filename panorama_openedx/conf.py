@@ -550,11 +550,11 @@ def _cross_checks(values, source, errors, warnings):
             "Clear one of the two settings.",
             "panorama.W002",
         ))
-    if mode is Mode.CUSTOM and values.get("aws_account_id") == "":
+    if mode is Mode.CUSTOM and values.get("bucket") and values.get("aws_account_id") == "":
         warnings.append(Problem(
             "PANORAMA_AWS_ACCOUNT_ID",
-            "PANORAMA_MODE = 'CUSTOM' but PANORAMA_AWS_ACCOUNT_ID is empty: QuickSight dashboards cannot be "
-            "embedded.",
+            "PANORAMA_MODE = 'CUSTOM' with an S3 datalake but PANORAMA_AWS_ACCOUNT_ID is empty: QuickSight "
+            "dashboards cannot be embedded.",
             "Set PANORAMA_AWS_ACCOUNT_ID to the 12-digit id of the AWS account that owns the dashboards.",
             "panorama.W003",
         ))

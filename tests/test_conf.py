@@ -175,3 +175,18 @@ def test_get_settings_raises_with_every_message(settings):
 
 def test_specs_cover_every_default_and_field():
     assert [spec.setting for spec in conf.SPECS] == [name for name, _ in validate(lms()).settings.describe()]
+
+
+def test_custom_mode_on_s3_without_an_account_id_warns():
+    result = validate(lms(PANORAMA_MODE="CUSTOM", PANORAMA_BUCKET="data-bucket", LMS_BASE="lms.example.com"))
+    assert result.errors == ()
+    assert [w.check_id for w in result.warnings] == ["panorama.W003"]
+    local = validate(lms(PANORAMA_MODE="CUSTOM", PANORAMA_DATALAKE_DIR="/srv/lake", LMS_BASE="lms.example.com"))
+    assert local.warnings == ()
+
+
+def test_bucket_and_folder_together_warn_that_the_folder_is_ignored():
+    result = validate(lms(PANORAMA_MODE="FREE", PANORAMA_BUCKET="data-bucket", PANORAMA_DATALAKE_DIR="/srv/lake",
+                          LMS_BASE="lms.example.com"))
+    assert [w.check_id for w in result.warnings] == ["panorama.W002"]
+    assert not result.settings.uses_local_datalake

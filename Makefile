@@ -1,0 +1,56 @@
+SHELL := /bin/bash
+.DEFAULT_GOAL := help
+.PHONY: help demo test check-lms-constraints compile-requirements upgrade clean services
+
+PYTHON ?= python3
+VENV := .venv
+BIN := $(VENV)/bin
+LMS_CONSTRAINTS ?= ../shared/lms-constraints.txt
+TEST_DATABASE_URL ?= mysql://root@127.0.0.1:3306/panorama_lms
+DEMO_SCALE ?= 0.01
+# The embedded default: a SQLite stand-in LMS and a local datalake folder, no cloud at all.
+DEMO_ENV := DATABASE_URL=sqlite:///var/demo/lms.sqlite3 LMS_STUB_VAR=$(CURDIR)/var/demo \
+	PANORAMA_MODE=CUSTOM PANORAMA_DATALAKE_DIR=$(CURDIR)/var/demo/datalake LMS_HOST=local.openedx.io
+
+help: ## list the targets
+	@grep -E '^[a-zA-Z_-]+:.*?## ' $(MAKEFILE_LIST) | awk 'BEGIN {FS = ":.*?## "}; {printf "  %-24s %s\n", $$1, $$2}'
+
+$(BIN)/activate:
+	$(PYTHON) -m venv $(VENV)
+
+$(VENV)/.installed: $(BIN)/activate requirements/test.txt requirements/base.txt setup.py
+	$(BIN)/pip install -q --upgrade pip
+	$(BIN)/pip install -q -r requirements/test.txt
+	$(BIN)/pip install -q --no-deps -e .
+	touch $@
+
+demo: $(VENV)/.installed ## run the stand-in LMS on the embedded default (SQLite, local folder)
+	rm -rf var/demo && mkdir -p var/demo
+	$(DEMO_ENV) $(BIN)/python manage.py check
+	$(DEMO_ENV) $(BIN)/python manage.py migrate -v0
+	$(DEMO_ENV) $(BIN)/python manage.py panorama_settings
+	$(DEMO_ENV) $(BIN)/python manage.py seed_lms --scale $(DEMO_SCALE)
+
+test: $(VENV)/.installed ## run the whole suite on MariaDB and Redis (see .ci/run to start them)
+	DATABASE_URL=$(TEST_DATABASE_URL) $(BIN)/python manage.py check
+	DATABASE_URL=$(TEST_DATABASE_URL) $(BIN)/pytest
+
+check-lms-constraints: $(VENV)/.installed ## the package installs under the LMS's pinned versions, unchanged
+	@mkdir -p var
+	@$(BIN)/pip install --dry-run --ignore-installed -c $(LMS_CONSTRAINTS) -e . > var/lms-constraints.log 2>&1 \
+		|| { grep -v "^WARNING: Location" var/lms-constraints.log; exit 1; }
+	@grep "^Would install" var/lms-constraints.log
+
+compile-requirements: $(VENV)/.installed ## pip-compile requirements/*.in against the LMS pins
+	$(BIN)/pip install -q pip-tools
+	for f in base test dev; do \
+		$(BIN)/pip-compile -q --no-emit-index-url --no-emit-find-links --strip-extras --allow-unsafe \
+			$(PIP_COMPILE_OPTS) -o requirements/$$f.txt requirements/$$f.in; \
+	done
+
+upgrade: PIP_COMPILE_OPTS = --upgrade
+upgrade: compile-requirements ## recompile every requirements file with the newest allowed versions
+
+clean: ## remove the virtualenv, the demo data and caches
+	rm -rf $(VENV) var build dist *.egg-info .pytest_cache .coverage coverage.xml
+	find . -name __pycache__ -prune -exec rm -rf {} +
