@@ -567,7 +567,7 @@ def _unknown_settings(source):
         yield Problem(
             name,
             f"{name} is not a Panorama setting and is ignored.",
-            f"Did you mean {close[0]}?" if close else "See docs/settings.md for the list of settings.",
+            f"Did you mean {close[0]}?" if close else "See the Settings section of the README for the list.",
             "panorama.W010",
         )
 
