@@ -11,6 +11,7 @@ from __future__ import annotations
 import difflib
 import enum
 import functools
+import json
 import re
 from dataclasses import dataclass
 from datetime import timedelta
@@ -23,6 +24,7 @@ from django.core.exceptions import ImproperlyConfigured
 from django.core.signals import setting_changed
 from django.dispatch import receiver
 
+from panorama_openedx.extract.catalogue import TableSpec, apply_overrides
 from panorama_openedx.settings.common import DEFAULTS
 
 
@@ -131,6 +133,7 @@ class PanoramaSettings:  # pylint: disable=too-many-instance-attributes
     datalake_dir: Path | None
     s3_endpoint_url: str
     database_alias: str
+    tables: tuple[TableSpec, ...]
 
     @property
     def extracts(self) -> bool:
@@ -343,6 +346,15 @@ def _identifier(raw) -> str:
     return _pattern(r"[a-z0-9_]{1,255}")(_text(raw).lower()) or _raise_empty()
 
 
+def _tables(raw) -> tuple[TableSpec, ...]:
+    if isinstance(raw, str):  # from an environment variable
+        try:
+            raw = json.loads(raw) if raw.strip() else {}
+        except json.JSONDecodeError as exc:
+            raise ValueError(f"it is not valid JSON: {exc}") from None
+    return apply_overrides(raw)
+
+
 def _raise_empty():
     raise ValueError("it is empty")
 
@@ -444,6 +456,8 @@ SPECS: tuple[_Spec, ...] = (
     _Spec("database_alias", "PANORAMA_DATABASE_ALIAS", _required(_pattern(r"[A-Za-z0-9_-]+")),
           "the name of a database in DATABASES (None: 'read_replica' when it exists, else 'default')",
           derive=_default_alias),
+    _Spec("tables", "PANORAMA_TABLES", _tables, "a dictionary {table: {'partition_fields': [...], "
+          "'exclude_columns': [...], 'optional': bool} or None to stop exporting it} (JSON text accepted)"),
 )
 
 # PanoramaSettings declares its fields in this order for describe(); keep both lists complete.
@@ -586,4 +600,6 @@ def _display(value, size: bool = False) -> str:
         return f"{int(value.total_seconds())}s"
     if isinstance(value, enum.Enum):
         return value.value
+    if isinstance(value, tuple) and value and isinstance(value[0], TableSpec):
+        return f"{len(value)} tables: " + ", ".join(spec.name for spec in value)
     return str(value) if value not in (None, "") and str(value) else "(not set)"

@@ -64,8 +64,19 @@ def modulestore_db():
     return mongomock.MongoClient()["openedx"]
 
 
+def current_database_url():
+    """The URL of the database the tests use now (pytest-django's test_<name> database)."""
+    from django.db import connection  # pylint: disable=import-outside-toplevel
+
+    config = connection.settings_dict
+    if config["ENGINE"].endswith("mysql"):
+        return (f"mysql://{config['USER']}:{config['PASSWORD']}@{config['HOST']}:{config['PORT']}/"
+                f"{config['NAME']}")
+    return os.environ["DATABASE_URL"]
+
+
 def run_manage(*args, env=None, timeout=300):
-    """Run the stand-in LMS's manage.py in a subprocess, as an operator would."""
-    full_env = {**os.environ, **(env or {})}
+    """Run the stand-in LMS's manage.py in a subprocess, as an operator would, on the tests' database."""
+    full_env = {**os.environ, "DATABASE_URL": current_database_url(), **(env or {})}
     return subprocess.run([sys.executable, str(REPO_ROOT / "manage.py"), *args], cwd=REPO_ROOT, env=full_env,
                           capture_output=True, text=True, timeout=timeout, check=False)

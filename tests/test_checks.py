@@ -33,6 +33,7 @@ INVALID = [
     ("PANORAMA_DATALAKE_DIR", "relative/lake", {}, "absolute folder path"),
     ("PANORAMA_S3_ENDPOINT_URL", "ftp://minio:9000", {}, "http(s):// URL"),
     ("PANORAMA_DATABASE_ALIAS", "replica_that_is_not_there", {}, "one of the DATABASES aliases"),
+    ("PANORAMA_TABLES", {"auth_user": {"partition": ["org"]}}, {}, "unknown options ['partition']"),
 ]
 
 

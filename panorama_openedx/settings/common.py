@@ -32,11 +32,18 @@ DEFAULTS = {
     "PANORAMA_DATALAKE_DIR": "",
     "PANORAMA_S3_ENDPOINT_URL": "",
     "PANORAMA_DATABASE_ALIAS": None,  # None: "read_replica" when DATABASES has it, else "default"
+    "PANORAMA_TABLES": {},  # changes to the default tables: {table: {options} or None}
 }
 
 
 def plugin_settings(settings):
-    """Set each default that the settings module does not define yet."""
+    """Set each default that the settings module does not define yet, and add the export to Celery beat."""
     for name, value in DEFAULTS.items():
         if not hasattr(settings, name):
             setattr(settings, name, value)
+    from panorama_openedx.schedule import EXPORT_ENTRY, beat_entry  # pylint: disable=import-outside-toplevel
+
+    schedule = getattr(settings, "CELERYBEAT_SCHEDULE", None)
+    if schedule is None:
+        schedule = settings.CELERYBEAT_SCHEDULE = {}
+    schedule.setdefault(EXPORT_ENTRY, beat_entry())

@@ -1,0 +1,1 @@
+"""Reading the LMS: which tables, which columns, and their rows as a bounded stream."""

@@ -1,0 +1,33 @@
+"""
+Celery tasks. They only decide to run; the work is ``panorama_openedx.export``.
+
+The task name is fixed so that the beat entry and manual calls keep working across refactors.
+"""
+import logging
+
+from celery import shared_task
+
+from panorama_openedx.conf import get_settings
+from panorama_openedx.datalake.storage import storage_for
+from panorama_openedx.export import export, select_tables
+from panorama_openedx.schedule import EXPORT_TASK
+
+log = logging.getLogger(__name__)
+
+
+class ExportFailed(Exception):
+    """Some tables failed; the task fails too, so that monitoring sees it."""
+
+
+@shared_task(name=EXPORT_TASK, ignore_result=False)
+def export_datalake(tables=None, destination=None):
+    """Export the tables (all by default) to the datalake; returns the report as a dict."""
+    settings = get_settings()
+    if not settings.extracts and not destination:
+        log.info("PANORAMA_MODE is %s: the export does not run", settings.mode)
+        return {"skipped": f"PANORAMA_MODE is {settings.mode}"}
+    specs = select_tables(settings.tables, tables)
+    report = export(specs, storage_for(settings, destination), settings.lms_host, settings.database_alias)
+    if report.failed:
+        raise ExportFailed("Export failed for " + ", ".join(f"{t.table} ({t.message})" for t in report.failed))
+    return report.as_dict()
