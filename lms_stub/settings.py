@@ -81,6 +81,11 @@ LOGGING = {
     "loggers": {"panorama_openedx": {"handlers": ["console"], "level": "INFO"}},
 }
 
+# Celery as the LMS configures it (old setting names); beat entries are added by the plugins.
+BROKER_URL = os.environ.get("CELERY_BROKER_URL", "redis://127.0.0.1:6379/0")
+CELERY_RESULT_BACKEND = os.environ.get("CELERY_RESULT_BACKEND", BROKER_URL)
+CELERYBEAT_SCHEDULE = {}
+
 # The YAML of a real LMS; here, the PANORAMA_* variables of the environment.
 ENV_TOKENS = {name: value for name, value in os.environ.items() if name.startswith("PANORAMA_")}
 

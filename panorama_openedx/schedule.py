@@ -5,7 +5,7 @@ Tutor writes PANORAMA_CRONTAB and PANORAMA_MODE after the plugins' settings have
 so the entry registered in CELERYBEAT_SCHEDULE carries this schedule object, which reads the validated
 settings each time beat checks it: the crontab in FREE, SAAS and CUSTOM modes, never in DEMO.
 """
-from celery.schedules import BaseSchedule
+from celery.schedules import BaseSchedule, schedstate
 
 IDLE_CHECK_SECONDS = 3600.0
 
@@ -29,7 +29,7 @@ class PanoramaExportSchedule(BaseSchedule):
     def is_due(self, last_run_at):
         crontab = self._crontab()
         if crontab is None:
-            return self.schedstate(is_due=False, next=IDLE_CHECK_SECONDS)
+            return schedstate(is_due=False, next=IDLE_CHECK_SECONDS)
         return crontab.is_due(last_run_at)
 
     def remaining_estimate(self, last_run_at):
