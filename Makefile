@@ -10,7 +10,7 @@ TEST_DATABASE_URL ?= mysql://root@127.0.0.1:3306/panorama_lms
 DEMO_SCALE ?= 0.01
 # The embedded default: a SQLite stand-in LMS and a local datalake folder, no cloud at all.
 DEMO_ENV := DATABASE_URL=sqlite:///var/demo/lms.sqlite3 LMS_STUB_VAR=$(CURDIR)/var/demo \
-	PANORAMA_MODE=CUSTOM PANORAMA_DATALAKE_DIR=$(CURDIR)/var/demo/datalake LMS_HOST=local.openedx.io
+	PANORAMA_MODE=CUSTOM PANORAMA_DATALAKE_DIR=$(CURDIR)/datalake LMS_HOST=local.openedx.io
 
 help: ## list the targets
 	@grep -E '^[a-zA-Z_-]+:.*?## ' $(MAKEFILE_LIST) | awk 'BEGIN {FS = ":.*?## "}; {printf "  %-24s %s\n", $$1, $$2}'
@@ -24,12 +24,13 @@ $(VENV)/.installed: $(BIN)/activate requirements/test.txt requirements/base.txt 
 	$(BIN)/pip install -q --no-deps -e .
 	touch $@
 
-demo: $(VENV)/.installed ## run the stand-in LMS on the embedded default (SQLite, local folder)
-	rm -rf var/demo && mkdir -p var/demo
+demo: $(VENV)/.installed ## seed the stand-in LMS (SQLite) and export it into ./datalake, no cloud at all
+	rm -rf var/demo datalake && mkdir -p var/demo
 	$(DEMO_ENV) $(BIN)/python manage.py check
 	$(DEMO_ENV) $(BIN)/python manage.py migrate -v0
 	$(DEMO_ENV) $(BIN)/python manage.py panorama_settings
 	$(DEMO_ENV) $(BIN)/python manage.py seed_lms --scale $(DEMO_SCALE)
+	$(DEMO_ENV) $(BIN)/python manage.py panorama_export
 
 test: $(VENV)/.installed ## run the whole suite on MariaDB and Redis (see .ci/run to start them)
 	DATABASE_URL=$(TEST_DATABASE_URL) $(BIN)/python manage.py check
@@ -55,5 +56,5 @@ upgrade: PIP_COMPILE_OPTS = --upgrade
 upgrade: compile-requirements ## recompile every requirements file with the newest allowed versions
 
 clean: ## remove the virtualenv, the demo data and caches
-	rm -rf $(VENV) var build dist *.egg-info .pytest_cache .coverage coverage.xml
+	rm -rf $(VENV) var datalake build dist *.egg-info .pytest_cache .coverage coverage.xml
 	find . -name __pycache__ -prune -exec rm -rf {} +

@@ -4,6 +4,7 @@ panorama_export on MariaDB with seed_lms data: the layout, every value read back
 Everything is real (MariaDB, moto's S3 over HTTP, files on disk) except where a docstring says otherwise.
 """
 import io
+import re
 
 import boto3
 import pytest
@@ -72,6 +73,9 @@ def test_export_to_a_local_folder_gives_the_layout_and_every_value(seeded):
         assert checked == rows_in(spec.name), spec.name
     header, rows = read_csv(seeded / f"auth_user/lms={HOST}/auth_user.csv")
     assert "password" not in header and len(rows) == 500
+    raw_line = (seeded / f"auth_user/lms={HOST}/auth_user.csv").read_text(encoding="utf-8").splitlines()[1]
+    assert re.match(r'1,"?[^,]*"?,1,"admin","","","admin@example.com",1,1,\d{4}-\d\d-\d\d \d\d:\d\d:\d\d\.\d{6}$',
+                    raw_line), raw_line
     assert not any(b"pbkdf2_sha256$" in path.read_bytes() for path in seeded.rglob("*.csv"))
     assert not (seeded / ".panorama-staging").exists()
 

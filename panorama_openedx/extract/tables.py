@@ -107,7 +107,10 @@ class TableReader:
     def _execute(self, cursor, sql, params=None) -> list[str]:
         """Run the query; on MySQL, temporal and decimal values arrive as the server's own text."""
         with _server_text(self.connection):
-            cursor.execute(sql, params)
+            if params is None:
+                cursor.execute(sql)
+            else:
+                cursor.execute(sql, params)
         return [_kind(self.connection.vendor, column) for column in cursor.description]
 
     def _keyset(self, selected: list[str], primary_key: str) -> "RowStream":

@@ -77,13 +77,10 @@ class Command(BaseCommand):
 
 
 class LineProgress(Progress):
-    """Plain log lines: a start line and an end line per table (logs, cron, Kubernetes)."""
+    """A plain line per finished table (logs, cron, Kubernetes)."""
 
     def __init__(self, stream):
         self.stream = stream
-
-    def start(self, table, estimated_rows):
-        self.stream.write(f"{table}: exporting (~{estimated_rows or 0:,} rows)")
 
     def finish(self, report):
         self.stream.write(f"{report.table}: {report.status}, {report.rows:,} rows in {report.seconds:.1f}s")
