@@ -150,8 +150,13 @@ def plan(specs: Iterable[TableSpec], storage: Storage, lms_host: str, alias: str
     planned = []
     for spec in specs:
         reader = TableReader(spec, alias)
-        if not reader.exists():
+        try:
+            reader.columns  # pylint: disable=pointless-statement  (validates the table and its partitions)
+        except MissingTable:
             planned.append(PlannedTable(spec.name, [], "missing" + (" (optional: skipped)" if spec.optional else "")))
+            continue
+        except TableError as exc:
+            planned.append(PlannedTable(spec.name, [], f"cannot be exported: {exc}"))
             continue
         if not spec.partition_fields:
             planned.append(PlannedTable(spec.name, [storage.location(layout.file_key(spec.name, lms_host))]))

@@ -4,8 +4,11 @@ Celery tasks. They only decide to run; the work is ``panorama_openedx.export``.
 The task name is fixed so that the beat entry and manual calls keep working across refactors.
 """
 import logging
+import uuid
+from contextlib import contextmanager
 
 from celery import shared_task
+from django.core.cache import cache
 
 from panorama_openedx.conf import get_settings
 from panorama_openedx.datalake.storage import storage_for
@@ -13,6 +16,25 @@ from panorama_openedx.export import export, select_tables
 from panorama_openedx.schedule import EXPORT_TASK
 
 log = logging.getLogger(__name__)
+
+
+LOCK_KEY = "panorama_openedx:export:lock"
+LOCK_SECONDS = 6 * 3600  # longer than any export; a crashed worker's lock expires by itself
+
+
+@contextmanager
+def single_run(key=LOCK_KEY, seconds=LOCK_SECONDS):
+    """
+    At most one export at a time across workers (through the LMS's shared cache): a run that starts while
+    the previous one is still going is skipped instead of overlapping it.
+    """
+    token = uuid.uuid4().hex
+    acquired = cache.add(key, token, seconds)
+    try:
+        yield acquired
+    finally:
+        if acquired and cache.get(key) == token:
+            cache.delete(key)
 
 
 class ExportFailed(Exception):
@@ -27,7 +49,11 @@ def export_datalake(tables=None, destination=None):
         log.info("PANORAMA_MODE is %s: the export does not run", settings.mode)
         return {"skipped": f"PANORAMA_MODE is {settings.mode}"}
     specs = select_tables(settings.tables, tables)
-    report = export(specs, storage_for(settings, destination), settings.lms_host, settings.database_alias)
+    with single_run() as acquired:
+        if not acquired:
+            log.warning("Another Panorama export is still running: this one is skipped")
+            return {"skipped": "another export is running"}
+        report = export(specs, storage_for(settings, destination), settings.lms_host, settings.database_alias)
     if report.failed:
         raise ExportFailed("Export failed for " + ", ".join(f"{t.table} ({t.message})" for t in report.failed))
     return report.as_dict()

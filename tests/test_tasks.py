@@ -10,7 +10,7 @@ from django.core.management import call_command
 
 from lms_stub.celery import APP
 from panorama_openedx.schedule import EXPORT_ENTRY, EXPORT_TASK, IDLE_CHECK_SECONDS, PanoramaExportSchedule
-from panorama_openedx.tasks import ExportFailed, export_datalake
+from panorama_openedx.tasks import ExportFailed, export_datalake, single_run
 from tests.export_helpers import HOST, compare_table
 
 pytestmark = pytest.mark.django_db(transaction=True)
@@ -90,3 +90,11 @@ def test_beat_sends_the_due_export_to_the_worker(lake, worker):
 
         time.sleep(0.1)
     assert compare_table(lake, "student_courseenrollment") > 0
+
+
+def test_an_export_does_not_overlap_a_running_one(lake, worker):
+    with single_run() as acquired:
+        assert acquired
+        assert export_datalake.delay(tables=["auth_user"]).get(timeout=60) == {"skipped": "another export is running"}
+    assert not lake.exists()
+    assert export_datalake.delay(tables=["auth_user"]).get(timeout=60)["failed"] == []

@@ -51,7 +51,10 @@ class Command(BaseCommand):
 
     def _progress(self):
         if sys.stderr.isatty():
-            return BarProgress(self.stderr)
+            try:
+                return BarProgress(self.stderr)
+            except ImportError:
+                pass
         return LineProgress(self.stderr)
 
     def _print_plan(self, planned):
@@ -90,13 +93,13 @@ class BarProgress(Progress):
     """A tqdm bar per table on a terminal."""
 
     def __init__(self, stream):
-        self.stream = stream
-        self.bar = None
-
-    def start(self, table, estimated_rows):
         from tqdm import tqdm  # pylint: disable=import-outside-toplevel
 
-        self.bar = tqdm(total=estimated_rows, desc=table[:40], unit=" rows", file=self.stream._out, leave=True)
+        self.tqdm, self.stream, self.bar = tqdm, stream, None
+
+    def start(self, table, estimated_rows):
+        output = getattr(self.stream, "_out", self.stream)  # tqdm redraws with \r: bypass Django's line wrapper
+        self.bar = self.tqdm(total=estimated_rows, desc=table[:40], unit=" rows", file=output, leave=True)
 
     def advance(self, rows):
         if self.bar is not None:
