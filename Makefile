@@ -10,7 +10,7 @@ TEST_DATABASE_URL ?= mysql://root@127.0.0.1:3306/panorama_lms
 DEMO_SCALE ?= 0.01
 # The embedded default: a SQLite stand-in LMS and a local datalake folder, no cloud at all.
 DEMO_ENV := DATABASE_URL=sqlite:///var/demo/lms.sqlite3 LMS_STUB_VAR=$(CURDIR)/var/demo \
-	PANORAMA_MODE=CUSTOM PANORAMA_DATALAKE_DIR=$(CURDIR)/datalake LMS_HOST=local.openedx.io
+	PANORAMA_MODE=CUSTOM PANORAMA_DATALAKE_DIR=$(CURDIR)/datalake LMS_HOST=local.openedx.io LMS_STUB_MONGOMOCK=true
 
 help: ## list the targets
 	@grep -E '^[a-zA-Z_-]+:.*?## ' $(MAKEFILE_LIST) | awk 'BEGIN {FS = ":.*?## "}; {printf "  %-24s %s\n", $$1, $$2}'

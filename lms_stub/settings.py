@@ -81,6 +81,19 @@ LOGGING = {
     "loggers": {"panorama_openedx": {"handlers": ["console"], "level": "INFO"}},
 }
 
+# The split modulestore as Tutor configures it. No MongoDB runs here: with LMS_STUB_MONGOMOCK=true the
+# stand-in serves these documents from mongomock, loaded from the files seed_lms writes (var/modulestore).
+DOC_STORE_CONFIG = {
+    "host": os.environ.get("MONGODB_HOST", "mongodb"), "port": int(os.environ.get("MONGODB_PORT", "27017")),
+    "db": "openedx", "user": None, "password": None, "collection": "modulestore", "ssl": False,
+    "authsource": "admin", "replicaSet": None, "connect": False,
+}
+MODULESTORE = {"default": {"ENGINE": "xmodule.modulestore.mixed.MixedModuleStore", "OPTIONS": {"mappings": {}, "stores": [
+    {"NAME": "split", "ENGINE": "xmodule.modulestore.split_mongo.split_draft.DraftVersioningModuleStore",
+     "DOC_STORE_CONFIG": DOC_STORE_CONFIG, "OPTIONS": {}},
+]}}}
+LMS_STUB_MONGOMOCK = os.environ.get("LMS_STUB_MONGOMOCK", "").lower() in ("1", "true", "yes", "on")
+
 # Celery as the LMS configures it (old setting names); beat entries are added by the plugins.
 BROKER_URL = os.environ.get("CELERY_BROKER_URL", "redis://127.0.0.1:6379/0")
 CELERY_RESULT_BACKEND = os.environ.get("CELERY_RESULT_BACKEND", BROKER_URL)

@@ -16,7 +16,8 @@ import re
 from dataclasses import dataclass
 from datetime import timedelta
 from pathlib import Path
-from typing import Any, Callable
+from types import MappingProxyType
+from typing import Any, Callable, Mapping
 from urllib.parse import urlsplit
 
 from django.conf import settings as django_settings
@@ -134,6 +135,7 @@ class PanoramaSettings:  # pylint: disable=too-many-instance-attributes
     s3_endpoint_url: str
     database_alias: str
     tables: tuple[TableSpec, ...]
+    modulestore_config: Mapping[str, Any] | None
 
     @property
     def extracts(self) -> bool:
@@ -355,6 +357,32 @@ def _tables(raw) -> tuple[TableSpec, ...]:
     return apply_overrides(raw)
 
 
+_MONGO_KEYS = {"host", "port", "db", "user", "password", "authsource", "auth_source", "authSource", "authMechanism",
+               "replicaSet", "ssl", "tls", "collection", "connectTimeoutMS", "socketTimeoutMS",
+               "serverSelectionTimeoutMS"}
+
+
+def _mongo_config(raw) -> Mapping[str, Any] | None:
+    if isinstance(raw, str):
+        try:
+            raw = json.loads(raw) if raw.strip() else None
+        except json.JSONDecodeError:
+            raise ValueError("it is not valid JSON") from None
+    if raw is None:
+        return None
+    if not isinstance(raw, dict):
+        raise ValueError("it is not a dictionary")
+    unknown = set(raw) - _MONGO_KEYS
+    if unknown:
+        raise ValueError(f"unknown keys {sorted(unknown)}")
+    if "port" in raw:
+        _port(raw["port"])
+    config = dict(raw)
+    if "password" in config:
+        config["password"] = Secret(str(config["password"] or ""))
+    return MappingProxyType(config)
+
+
 def _raise_empty():
     raise ValueError("it is empty")
 
@@ -458,6 +486,9 @@ SPECS: tuple[_Spec, ...] = (
           derive=_default_alias),
     _Spec("tables", "PANORAMA_TABLES", _tables, "a dictionary {table: {'partition_fields': [...], "
           "'exclude_columns': [...], 'optional': bool} or None to stop exporting it} (JSON text accepted)"),
+    _Spec("modulestore_config", "PANORAMA_MODULESTORE_CONFIG", _mongo_config,
+          "None (the LMS's DOC_STORE_CONFIG) or a dictionary of DOC_STORE_CONFIG keys (host, port, db, user, "
+          "password, authsource, replicaSet, ssl, collection, ...timeoutMS)", secret=True),
 )
 
 # PanoramaSettings declares its fields in this order for describe(); keep both lists complete.
@@ -600,6 +631,8 @@ def _display(value, size: bool = False) -> str:
         return f"{int(value.total_seconds())}s"
     if isinstance(value, enum.Enum):
         return value.value
+    if isinstance(value, Mapping):
+        return ", ".join(f"{k}={'********' if k == 'password' else v}" for k, v in value.items())
     if isinstance(value, tuple) and value and isinstance(value[0], TableSpec):
         return f"{len(value)} tables: " + ", ".join(spec.name for spec in value)
     return str(value) if value not in (None, "") and str(value) else "(not set)"

@@ -80,8 +80,19 @@ def select_tables(specs: Iterable[TableSpec], names: list[str] | None) -> list[T
     return [spec for spec in specs if spec.name in names]
 
 
+def reader_for(spec: TableSpec, alias: str = "default"):
+    """The reader of a table: the LMS database, or the modulestore for the course structures."""
+    if spec.source == "modulestore":
+        from panorama_openedx.extract.course_structures import (  # pylint: disable=import-outside-toplevel
+            CourseStructureReader,
+        )
+
+        return CourseStructureReader(spec, alias)
+    return TableReader(spec, alias)
+
+
 def export(specs: Iterable[TableSpec], storage: Storage, lms_host: str, alias: str = "default",
-           progress: Progress | None = None, reader_factory: Callable[..., TableReader] = TableReader) -> ExportReport:
+           progress: Progress | None = None, reader_factory: Callable[..., TableReader] = reader_for) -> ExportReport:
     """Export every table of ``specs`` to ``storage``."""
     progress = progress or Progress()
     report = ExportReport(storage.url)
@@ -116,6 +127,7 @@ def _export_table(spec, storage, lms_host, alias, progress, reader_factory) -> T
         files = writer.commit()
         result.rows, result.bytes, result.files, result.removed = (
             files.rows, files.bytes, len(files.files), len(files.removed))
+        result.message = "; ".join(getattr(reader, "warnings", []))
     except MissingTable as exc:
         result.status = SKIPPED if spec.optional else FAILED
         result.message = f"{exc}" + (" (optional: skipped)" if spec.optional else "")
@@ -149,7 +161,7 @@ def plan(specs: Iterable[TableSpec], storage: Storage, lms_host: str, alias: str
     """What a run would write, without writing: the target keys per table (partitions listed from the data)."""
     planned = []
     for spec in specs:
-        reader = TableReader(spec, alias)
+        reader = reader_for(spec, alias)
         try:
             reader.columns  # pylint: disable=pointless-statement  (validates the table and its partitions)
         except MissingTable:

@@ -75,6 +75,29 @@ def current_database_url():
     return os.environ["DATABASE_URL"]
 
 
+@pytest.fixture
+def serve_modulestore(settings):
+    """
+    pymongo reaches mongomock for the stand-in's modulestore host (mongomock stands in for the MongoDB
+    server, which cannot run here); other hosts stay real. Call the fixture's value with a folder of
+    seed_lms documents to load them.
+    """
+    import mongomock  # pylint: disable=import-outside-toplevel
+    import pymongo  # pylint: disable=import-outside-toplevel
+
+    from lms_stub.seed.modulestore import load_documents  # pylint: disable=import-outside-toplevel
+
+    config = settings.DOC_STORE_CONFIG
+    patcher = mongomock.patch(servers=((config["host"], config["port"]),), on_new="pymongo")
+    patcher.start()
+
+    def load(folder):
+        return load_documents(Path(folder), pymongo.MongoClient(config["host"], config["port"])[config["db"]])
+
+    yield load
+    patcher.stop()
+
+
 def run_manage(*args, env=None, timeout=300):
     """Run the stand-in LMS's manage.py in a subprocess, as an operator would, on the tests' database."""
     full_env = {**os.environ, "DATABASE_URL": current_database_url(), **(env or {})}

@@ -14,7 +14,7 @@ from django.db import connection
 
 from panorama_openedx.conf import get_settings
 from panorama_openedx.datalake.storage import LocalStorage, S3Storage
-from panorama_openedx.export import FAILED, OK, SKIPPED, export
+from panorama_openedx.export import FAILED, OK, SKIPPED, export, reader_for
 from panorama_openedx.extract.catalogue import DEFAULT_TABLES
 from panorama_openedx.extract.tables import TableReader
 from tests.conftest import run_manage
@@ -22,14 +22,15 @@ from tests.export_helpers import HOST, compare_table, read_csv, snapshot
 
 pytestmark = pytest.mark.django_db(transaction=True)
 
-EXTRACT = {"PANORAMA_MODE": "CUSTOM"}
+DATABASE_TABLES = [spec for spec in DEFAULT_TABLES if spec.source == "database"]
 
 
 @pytest.fixture
-def seeded(tmp_path, settings):
-    """The stand-in LMS seeded at scale 0.01 (500 users, 4 courses, ~10,000 studentmodule rows)."""
+def seeded(tmp_path, settings, serve_modulestore):
+    """The stand-in LMS seeded at scale 0.01 (500 users, 4 courses, ~10,000 studentmodule rows), modulestore too."""
     call_command("seed_lms", "--scale", "0.01", "--modulestore-dir", str(tmp_path / "modulestore"),
                  stdout=io.StringIO())
+    serve_modulestore(tmp_path / "modulestore")
     settings.PANORAMA_MODE = "CUSTOM"
     settings.PANORAMA_DATALAKE_DIR = str(tmp_path / "lake")
     settings.LMS_BASE = HOST
@@ -68,7 +69,7 @@ def test_export_to_a_local_folder_gives_the_layout_and_every_value(seeded):
     output = export_command()
     assert set(snapshot(seeded)) == expected_keys()
     assert "total" in output and "failed" not in output
-    for spec in DEFAULT_TABLES:
+    for spec in DATABASE_TABLES:
         checked = compare_table(seeded, spec.name)
         assert checked == rows_in(spec.name), spec.name
     header, rows = read_csv(seeded / f"auth_user/lms={HOST}/auth_user.csv")
@@ -151,8 +152,6 @@ class KillingReader(TableReader):
 
     def open(self, strategy=None):
         stream = super().open(strategy)
-        if self.spec.name != "courseware_studentmodule":
-            return stream
         with self.connection.cursor() as cursor:
             cursor.execute("SELECT CONNECTION_ID()")
             victim = cursor.fetchone()[0]
@@ -171,11 +170,15 @@ class KillingReader(TableReader):
         return stream
 
 
+def killing_reader(spec, alias):
+    return KillingReader(spec, alias) if spec.name == "courseware_studentmodule" else reader_for(spec, alias)
+
+
 def test_database_connection_killed_in_the_middle_of_a_table(seeded):
     export_command()
     before = snapshot(seeded)
     settings = get_settings()
-    report = export(settings.tables, LocalStorage(seeded), HOST, reader_factory=KillingReader)
+    report = export(settings.tables, LocalStorage(seeded), HOST, reader_factory=killing_reader)
     failed = {t.table: t for t in report.tables if t.status == FAILED}
     assert list(failed) == ["courseware_studentmodule"]
     assert "database error while reading courseware_studentmodule" in failed["courseware_studentmodule"].message

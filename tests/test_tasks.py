@@ -17,8 +17,9 @@ pytestmark = pytest.mark.django_db(transaction=True)
 
 
 @pytest.fixture
-def lake(tmp_path, settings):
+def lake(tmp_path, settings, serve_modulestore):
     call_command("seed_lms", "--scale", "0.01", "--modulestore-dir", str(tmp_path / "ms"), stdout=io.StringIO())
+    serve_modulestore(tmp_path / "ms")
     settings.PANORAMA_MODE = "SAAS"
     settings.PANORAMA_DATALAKE_DIR = str(tmp_path / "lake")
     settings.LMS_BASE = HOST

@@ -228,3 +228,19 @@ def load_documents(folder: Path, database, collection_prefix: str = "modulestore
             collection.insert_many(documents)
         counts[name] = len(documents)
     return counts
+
+
+def serve_with_mongomock(doc_store_config: dict, var_dir) -> None:
+    """
+    Make ``pymongo.MongoClient`` reach mongomock for the stand-in's modulestore host (other hosts stay real),
+    filled with the documents seed_lms wrote. No MongoDB server can run here; this stands in for it.
+    """
+    import mongomock  # pylint: disable=import-outside-toplevel
+    import pymongo  # pylint: disable=import-outside-toplevel
+
+    server = (doc_store_config["host"], int(doc_store_config.get("port") or 27017))
+    mongomock.patch(servers=(server,), on_new="pymongo").start()
+    folder = Path(var_dir) / "modulestore"
+    if (folder / f"{doc_store_config.get('collection') or 'modulestore'}.structures.jsonl").exists():
+        client = pymongo.MongoClient(host=server[0], port=server[1])
+        load_documents(folder, client[doc_store_config["db"]], doc_store_config.get("collection") or "modulestore")

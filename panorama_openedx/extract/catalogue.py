@@ -1,7 +1,8 @@
 """
 The tables exported, declared once as data.
 
-The default set is Panorama's 29 extract tables (``panorama-system.md`` §5), in Panorama's order. Columns
+The default set is Panorama's: the course structures, then its 29 MySQL tables (``panorama-system.md`` §5),
+in Panorama's order. Columns
 are not listed: they are discovered from the database at run time, so a column that an LMS upgrade adds
 flows through and one it removes does not break the run. Operators change the set with
 ``PANORAMA_TABLES`` (validated by ``conf``).
@@ -25,6 +26,7 @@ class TableSpec:
     partition_fields: tuple[str, ...] = ()
     exclude_columns: frozenset[str] = frozenset()
     optional: bool = False
+    source: str = "database"  # or "modulestore": the course structures, flattened from MongoDB
 
     def __post_init__(self):
         forced = ALWAYS_EXCLUDED.get(self.name, frozenset())
@@ -35,6 +37,7 @@ _ENTERPRISE = {"optional": True}  # present only where edx-enterprise is install
 
 DEFAULT_TABLES: tuple[TableSpec, ...] = tuple(
     TableSpec(name, **options) for name, options in (
+        ("course_structures", {"source": "modulestore"}),
         ("submissions_score", {}),
         ("submissions_scoreannotation", {}),
         ("submissions_scoresummary", {}),
@@ -101,7 +104,10 @@ def apply_overrides(overrides) -> tuple[TableSpec, ...]:
             changes["optional"] = options["optional"]
         if "exclude_columns" in changes:
             changes["exclude_columns"] = frozenset(changes["exclude_columns"])
-        tables[name] = replace(tables.get(name, TableSpec(name)), **changes)
+        current = tables.get(name, TableSpec(name))
+        if current.source != "database" and "partition_fields" in changes:
+            raise ValueError(f"{name} comes from the modulestore and cannot be partitioned")
+        tables[name] = replace(current, **changes)
     return tuple(tables.values())
 
 

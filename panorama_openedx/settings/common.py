@@ -33,6 +33,7 @@ DEFAULTS = {
     "PANORAMA_S3_ENDPOINT_URL": "",
     "PANORAMA_DATABASE_ALIAS": None,  # None: "read_replica" when DATABASES has it, else "default"
     "PANORAMA_TABLES": {},  # changes to the default tables: {table: {options} or None}
+    "PANORAMA_MODULESTORE_CONFIG": None,  # None: the LMS's split-store DOC_STORE_CONFIG; a dict overrides its keys
 }
 
 

@@ -8,7 +8,9 @@ from panorama_openedx.extract.catalogue import DEFAULT_TABLES, TableSpec, apply_
 
 
 def test_defaults_are_panoramas_extract_set():
-    assert len(DEFAULT_TABLES) == 29
+    assert len(DEFAULT_TABLES) == 30
+    assert DEFAULT_TABLES[0] == TableSpec("course_structures", source="modulestore")
+    assert all(spec.source == "database" for spec in DEFAULT_TABLES[1:])
     by_name = {spec.name: spec for spec in DEFAULT_TABLES}
     assert by_name["courseware_studentmodule"].partition_fields == ("course_id",)
     assert [s.name for s in DEFAULT_TABLES if s.partition_fields] == ["courseware_studentmodule"]
@@ -31,7 +33,7 @@ def test_overrides_add_change_and_remove_tables():
     assert by_name["completion_blockcompletion"].partition_fields == ("course_key",)
     assert "student_courseenrollmentallowed" not in by_name
     assert by_name["enterprise_enterprisecustomer"].optional is False
-    assert len(tables) == 29
+    assert len(tables) == 30
 
 
 @pytest.mark.parametrize("overrides, message", [
@@ -42,6 +44,7 @@ def test_overrides_add_change_and_remove_tables():
     ({"t": {"partition_fields": "course_id"}}, "t.partition_fields is not a list of column names"),
     ({"t": {"exclude_columns": ["ok", "no-way"]}}, "t.exclude_columns holds 'no-way'"),
     ({"t": {"optional": "yes"}}, "t.optional is not True or False"),
+    ({"course_structures": {"partition_fields": ["course_id"]}}, "comes from the modulestore and cannot be partitioned"),
 ])
 def test_bad_overrides_are_named(overrides, message):
     with pytest.raises(ValueError) as caught:

@@ -70,8 +70,9 @@ class Command(BaseCommand):
             self.stdout.write(f"{t.table:52} {t.status:8} {t.rows:>10,} {t.files:>6} {t.bytes / 1e6:>9.2f} "
                               f"{t.seconds:>8.2f}")
         for t in report.tables:
-            if t.status in (FAILED, SKIPPED):
-                self.stdout.write(f"{t.status.upper()}: {t.table}: {t.message}")
+            if t.message:
+                label = t.status.upper() if t.status in (FAILED, SKIPPED) else "WARNING"
+                self.stdout.write(f"{label}: {t.table}: {t.message}")
         total_rows = sum(t.rows for t in report.tables)
         total_bytes = sum(t.bytes for t in report.tables)
         total_seconds = sum(t.seconds for t in report.tables)
