@@ -14,6 +14,7 @@ from typing import Callable, Iterable
 
 from django.db import DatabaseError, connections
 
+from panorama_openedx.catalog.tables import CatalogError, describe
 from panorama_openedx.datalake import layout
 from panorama_openedx.datalake.storage import Storage, StorageError
 from panorama_openedx.datalake.writer import TableWriter
@@ -37,6 +38,7 @@ class TableReport:
     removed: int = 0
     seconds: float = 0.0
     message: str = ""
+    catalog: str = ""
 
 
 @dataclass
@@ -92,13 +94,14 @@ def reader_for(spec: TableSpec, alias: str = "default"):
 
 
 def export(specs: Iterable[TableSpec], storage: Storage, lms_host: str, alias: str = "default",
-           progress: Progress | None = None, reader_factory: Callable[..., TableReader] = reader_for) -> ExportReport:
-    """Export every table of ``specs`` to ``storage``."""
+           progress: Progress | None = None, reader_factory: Callable[..., TableReader] = reader_for,
+           catalog=None) -> ExportReport:
+    """Export every table of ``specs`` to ``storage``; bring ``catalog`` (if any) in step with what was written."""
     progress = progress or Progress()
     report = ExportReport(storage.url)
     try:
         for spec in specs:
-            report.tables.append(_export_table(spec, storage, lms_host, alias, progress, reader_factory))
+            report.tables.append(_export_table(spec, storage, lms_host, alias, progress, reader_factory, catalog))
     finally:
         storage.close()
     return report
@@ -111,7 +114,7 @@ def _reset_connection(alias):
         pass  # already dead; Django reconnects on next use
 
 
-def _export_table(spec, storage, lms_host, alias, progress, reader_factory) -> TableReport:
+def _export_table(spec, storage, lms_host, alias, progress, reader_factory, catalog) -> TableReport:  # noqa: C901
     started = time.perf_counter()
     result = TableReport(spec.name)
     writer = None
@@ -127,12 +130,16 @@ def _export_table(spec, storage, lms_host, alias, progress, reader_factory) -> T
         files = writer.commit()
         result.rows, result.bytes, result.files, result.removed = (
             files.rows, files.bytes, len(files.files), len(files.removed))
-        result.message = "; ".join(getattr(reader, "warnings", []))
+        result.message = "; ".join([*getattr(reader, "warnings", []), *files.warnings])
+        if catalog is not None:
+            result.catalog = catalog.update(describe(spec, reader), list(files.files))
     except MissingTable as exc:
         result.status = SKIPPED if spec.optional else FAILED
         result.message = f"{exc}" + (" (optional: skipped)" if spec.optional else "")
     except (TableError, StorageError) as exc:
         result.status, result.message = FAILED, str(exc)
+    except CatalogError as exc:  # the files are in place; the catalog is not
+        result.status, result.message = FAILED, f"catalog: {exc}"
     except DatabaseError as exc:
         result.status, result.message = FAILED, f"database error while reading {spec.name}: {exc}"
         _reset_connection(alias)  # the next table starts on a fresh connection
@@ -148,6 +155,33 @@ def _export_table(spec, storage, lms_host, alias, progress, reader_factory) -> T
             result.files, result.bytes, result.seconds, result.message)
     progress.finish(result)
     return result
+
+
+def update_catalog(specs: Iterable[TableSpec], storage: Storage, lms_host: str, catalog,
+                   alias: str = "default") -> ExportReport:
+    """Bring the catalog in step with the files already in the datalake (``panorama_catalog``)."""
+    report = ExportReport(storage.url)
+    for spec in specs:
+        result = TableReport(spec.name)
+        started = time.perf_counter()
+        try:
+            reader = reader_for(spec, alias)
+            if not reader.exists():
+                result.status = SKIPPED if spec.optional else FAILED
+                result.message = f"table {spec.name} does not exist in the database '{alias}'"
+            else:
+                keys = [key for key in storage.keys(layout.table_prefix(spec.name, lms_host))
+                        if key.endswith(f"/{spec.name}.csv")]
+                result.files = len(keys)
+                result.catalog = catalog.update(describe(spec, reader), keys)
+        except (TableError, StorageError, CatalogError) as exc:
+            result.status, result.message = FAILED, str(exc)
+        except DatabaseError as exc:
+            result.status, result.message = FAILED, f"database error while describing {spec.name}: {exc}"
+            _reset_connection(alias)
+        result.seconds = time.perf_counter() - started
+        report.tables.append(result)
+    return report
 
 
 @dataclass

@@ -45,12 +45,29 @@ def moto_endpoint():
 
 @pytest.fixture
 def aws(moto_endpoint, monkeypatch):
-    """Fake credentials and a moto server wiped clean for this test; yields the endpoint URL."""
+    """Fake credentials, every AWS service pointed at a moto server wiped clean for this test; yields its URL."""
     for name, value in (("AWS_ACCESS_KEY_ID", "testing"), ("AWS_SECRET_ACCESS_KEY", "testing"),
-                        ("AWS_DEFAULT_REGION", "us-east-1")):
+                        ("AWS_DEFAULT_REGION", "us-east-1"), ("AWS_ENDPOINT_URL", moto_endpoint)):
         monkeypatch.setenv(name, value)
     requests.post(f"{moto_endpoint}/moto-api/reset", timeout=10).raise_for_status()
     yield moto_endpoint
+
+
+@pytest.fixture
+def aws_datalake(aws, settings):
+    """A CUSTOM-mode datalake on moto: the bucket, the Glue database and the Athena workgroup; yields an S3 client."""
+    import boto3  # pylint: disable=import-outside-toplevel
+
+    s3 = boto3.client("s3", region_name="us-east-1")
+    s3.create_bucket(Bucket="panorama-lake")
+    boto3.client("glue", region_name="us-east-1").create_database(DatabaseInput={"Name": "panorama"})
+    boto3.client("athena", region_name="us-east-1").create_work_group(
+        Name="panorama", Configuration={"ResultConfiguration": {"OutputLocation": "s3://panorama-lake/athena/"}})
+    settings.PANORAMA_MODE = "CUSTOM"
+    settings.PANORAMA_BUCKET = "panorama-lake"
+    settings.PANORAMA_S3_ENDPOINT_URL = aws
+    settings.PANORAMA_AWS_ACCOUNT_ID = "123456789012"
+    return s3
 
 
 @pytest.fixture

@@ -7,7 +7,7 @@ them (``course_id=course-v1%3AOrg%2BCode%2BRun``). Hive readers (Athena, DuckDB)
 """
 from __future__ import annotations
 
-from urllib.parse import quote
+from urllib.parse import quote, unquote
 
 HIVE_NULL = "__HIVE_DEFAULT_PARTITION__"
 
@@ -28,3 +28,12 @@ def file_key(table: str, lms_host: str, partitions: tuple = ()) -> str:
     """The key of one file; ``partitions`` is ``((field, value), ...)`` in partition order."""
     levels = "".join(partition_segment(field, value) + "/" for field, value in partitions)
     return f"{table_prefix(table, lms_host)}{levels}{table}.csv"
+
+
+def partition_values(key: str) -> list[str]:
+    """The decoded Hive partition values of a file key, in path order (``lms`` first)."""
+    values = []
+    for level in key.split("/")[1:-1]:
+        value = level.split("=", 1)[1]
+        values.append("" if value == HIVE_NULL else unquote(value))
+    return values

@@ -198,19 +198,30 @@ class S3Storage(Storage):
             raise
 
     def keys(self, prefix: str) -> list[str]:
+        from botocore.exceptions import BotoCoreError, ClientError  # pylint: disable=import-outside-toplevel
+
         paginator = self.client.get_paginator("list_objects_v2")
         full = self._key(prefix)
         start = len(self.prefix) + 1 if self.prefix else 0
-        return sorted(item["Key"][start:] for page in paginator.paginate(Bucket=self.bucket, Prefix=full)
-                      for item in page.get("Contents", []))
+        try:
+            return sorted(item["Key"][start:] for page in paginator.paginate(Bucket=self.bucket, Prefix=full)
+                          for item in page.get("Contents", []))
+        except (BotoCoreError, ClientError) as exc:
+            raise StorageError(f"Listing s3://{self.bucket}/{full} failed (s3:ListBucket): {exc}") from exc
 
     def delete(self, keys: list[str]):
+        from botocore.exceptions import BotoCoreError, ClientError  # pylint: disable=import-outside-toplevel
+
         for first in range(0, len(keys), 1000):
             batch = [{"Key": self._key(key)} for key in keys[first:first + 1000]]
-            answer = self.client.delete_objects(Bucket=self.bucket, Delete={"Objects": batch, "Quiet": True})
+            try:
+                answer = self.client.delete_objects(Bucket=self.bucket, Delete={"Objects": batch, "Quiet": True})
+            except (BotoCoreError, ClientError) as exc:
+                raise StorageError(f"Deleting from s3://{self.bucket} failed (s3:DeleteObject): {exc}") from exc
             if answer.get("Errors"):
-                raise StorageError(f"Could not delete {answer['Errors'][0]['Key']} from s3://{self.bucket}: "
-                                   f"{answer['Errors'][0].get('Message')}")
+                error = answer["Errors"][0]
+                raise StorageError(f"Could not delete {error['Key']} from s3://{self.bucket} (s3:DeleteObject): "
+                                   f"{error.get('Code')}: {error.get('Message')}")
 
     def check(self):
         from botocore.exceptions import BotoCoreError, ClientError  # pylint: disable=import-outside-toplevel
@@ -239,19 +250,10 @@ def _verify(answer: dict, md5_hex: str, location: str):
 
 
 def s3_client(settings):
-    """A boto3 S3 client from the Panorama settings (credentials, region, endpoint, timeouts, retries)."""
-    import boto3  # pylint: disable=import-outside-toplevel
-    from botocore.config import Config  # pylint: disable=import-outside-toplevel
+    """The S3 client of the datalake."""
+    from panorama_openedx import aws  # pylint: disable=import-outside-toplevel
 
-    credentials = {}
-    if settings.aws_access_key:
-        credentials = {"aws_access_key_id": settings.aws_access_key.reveal(),
-                       "aws_secret_access_key": settings.aws_secret_access_key.reveal()}
-    return boto3.client(
-        "s3", region_name=settings.region, endpoint_url=settings.s3_endpoint_url or None,
-        config=Config(connect_timeout=10, read_timeout=60, retries={"max_attempts": 5, "mode": "standard"}),
-        **credentials,
-    )
+    return aws.client(settings, "s3")
 
 
 def storage_for(settings, destination: str | None = None) -> Storage:

@@ -13,7 +13,7 @@ from collections import OrderedDict
 from dataclasses import dataclass, field
 
 from panorama_openedx.datalake import csv_format, layout
-from panorama_openedx.datalake.storage import Staged, Storage
+from panorama_openedx.datalake.storage import Staged, Storage, StorageError
 
 MAX_OPEN_FILES = 64
 
@@ -33,6 +33,7 @@ class TableFiles:
     bytes: int = 0
     files: dict[str, int] = field(default_factory=dict)  # key -> rows
     removed: list[str] = field(default_factory=list)
+    warnings: list[str] = field(default_factory=list)
 
 
 class TableWriter:
@@ -106,9 +107,13 @@ class TableWriter:
             result.rows += written.rows
             result.bytes += written.bytes
         prefix = layout.table_prefix(self.table, self.lms_host)
-        result.removed = [key for key in self.storage.keys(prefix)
-                          if key.endswith(f"/{self.table}.csv") and key not in result.files]
-        self.storage.delete(result.removed)
+        try:
+            stale = [key for key in self.storage.keys(prefix)
+                     if key.endswith(f"/{self.table}.csv") and key not in result.files]
+            self.storage.delete(stale)
+            result.removed = stale
+        except StorageError as exc:  # the new files are in place; only the clean-up is missing
+            result.warnings.append(f"stale partition files were not removed: {exc}")
         return result
 
     def discard(self):

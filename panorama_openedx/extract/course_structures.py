@@ -222,6 +222,9 @@ class CourseStructureReader:
     def exists(self) -> bool:
         return True
 
+    def source_types(self) -> dict[str, str]:
+        return {column: "double" if column == "weight" else "varchar(255)" for column in COLUMNS}
+
     def estimated_rows(self) -> int | None:
         return None
 

@@ -47,7 +47,18 @@ class TableReader:
                 description = self.connection.introspection.get_table_description(cursor, self.spec.name)
                 primary_key = self._primary_key(cursor)
             self._description = ([column.name for column in description], primary_key)
+            self._declared = {column.name: str(column.type_code) for column in description}
         return self._description
+
+    def source_types(self) -> dict[str, str]:
+        """Column name -> declared SQL type (MySQL's COLUMN_TYPE, e.g. ``tinyint(1)``; SQLite's declared type)."""
+        self._describe()
+        if self.connection.vendor != "mysql":
+            return dict(self._declared)
+        with self.connection.cursor() as cursor:
+            cursor.execute("SELECT COLUMN_NAME, COLUMN_TYPE FROM INFORMATION_SCHEMA.COLUMNS "
+                           "WHERE TABLE_SCHEMA = DATABASE() AND TABLE_NAME = %s", [self.spec.name])
+            return {name: column_type.lower() for name, column_type in cursor.fetchall()}
 
     def _primary_key(self, cursor):
         introspection = self.connection.introspection
