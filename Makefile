@@ -31,6 +31,7 @@ demo: $(VENV)/.installed ## seed the stand-in LMS (SQLite) and export it into ./
 	$(DEMO_ENV) $(BIN)/python manage.py panorama_settings
 	$(DEMO_ENV) $(BIN)/python manage.py seed_lms --scale $(DEMO_SCALE)
 	$(DEMO_ENV) $(BIN)/python manage.py panorama_export
+	$(DEMO_ENV) $(BIN)/python manage.py demo_report
 
 test: $(VENV)/.installed ## run the whole suite on MariaDB and Redis (see .ci/run to start them)
 	DATABASE_URL=$(TEST_DATABASE_URL) $(BIN)/python manage.py check
