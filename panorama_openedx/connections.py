@@ -81,8 +81,14 @@ def check_athena(settings) -> CheckResult:
     from panorama_openedx import aws  # pylint: disable=import-outside-toplevel
 
     def probe():
-        aws.client(settings, "glue", attempts=1).get_database(Name=settings.datalake_database)
-        aws.client(settings, "athena", attempts=1).get_work_group(WorkGroup=settings.datalake_workgroup)
+        from panorama_openedx.catalog.glue import GlueCatalog  # pylint: disable=import-outside-toplevel
+
+        glue = aws.client(settings, "glue", attempts=1)
+        glue.get_database(Name=settings.datalake_database)
+        # A real query in the workgroup, with only the actions the ELT user's policy grants.
+        GlueCatalog(glue, aws.client(settings, "athena", attempts=1), settings.datalake_database,
+                    settings.datalake_workgroup, settings.bucket, settings.base_prefix, settings.base_prefix,
+                    poll_seconds=0.5, timeout_seconds=60).run_query("SELECT 1")
         return f"database {settings.datalake_database}, workgroup {settings.datalake_workgroup}"
 
     return _run("Glue/Athena", probe)

@@ -112,3 +112,24 @@ def test_unreachable_bucket(aws):
 def test_bad_destinations(destination):
     with pytest.raises(ValueError, match="is not file:///absolute/path or s3://bucket/prefix"):
         storage_for(None, destination)
+
+
+def test_stale_file_cleanup_without_list_permission_is_a_warning(s3):
+    """
+    The ELT user's minimal policy has no s3:ListBucket. moto does not enforce IAM here, so a botocore hook
+    refuses ListObjectsV2 as AWS would; the new files are published and the clean-up is reported as a warning.
+    """
+    from panorama_openedx.datalake.writer import TableWriter  # pylint: disable=import-outside-toplevel
+
+    def refuse(**kwargs):
+        raise ClientError({"Error": {"Code": "AccessDenied", "Message": "Access Denied"}}, "ListObjectsV2")
+
+    s3.meta.events.register("before-call.s3.ListObjectsV2", refuse)
+    writer = TableWriter(S3Storage(s3, "lake-bucket", "openedx"), "t", "h", ("c",), ["id"])
+    writer.write([("x", 1)])
+    files = writer.commit()
+    assert list(files.files) == ["t/lms=h/c=x/t.csv"] and files.removed == []
+    assert files.warnings == ["stale partition files were not removed: Listing s3://lake-bucket/openedx/t/lms=h/ "
+                              "failed (s3:ListBucket): An error occurred (AccessDenied) when calling the "
+                              "ListObjectsV2 operation: Access Denied"]
+    assert s3.get_object(Bucket="lake-bucket", Key="openedx/t/lms=h/c=x/t.csv")["Body"].read() == b"id\n1\n"
