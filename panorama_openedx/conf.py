@@ -624,6 +624,11 @@ def _human_size(size: int) -> str:
     return f"{size} bytes"
 
 
+def _without_userinfo(value):
+    """URLs and URIs are shown without ``user:password@``."""
+    return re.sub(r"//[^/@\s]*@", "//********@", value) if isinstance(value, str) else value
+
+
 def _display(value, size: bool = False) -> str:
     if size:
         return f"{_human_size(value)} ({value} bytes)"
@@ -632,7 +637,9 @@ def _display(value, size: bool = False) -> str:
     if isinstance(value, enum.Enum):
         return value.value
     if isinstance(value, Mapping):
-        return ", ".join(f"{k}={'********' if k == 'password' else v}" for k, v in value.items())
+        return ", ".join(f"{k}={'********' if k == 'password' else _without_userinfo(v)}" for k, v in value.items())
+    if isinstance(value, str) and "://" in value:
+        return _without_userinfo(value)
     if isinstance(value, tuple) and value and isinstance(value[0], TableSpec):
         return f"{len(value)} tables: " + ", ".join(spec.name for spec in value)
     return str(value) if value not in (None, "") and str(value) else "(not set)"

@@ -57,9 +57,12 @@ def check_mongo(settings) -> CheckResult:
     config = {"serverSelectionTimeoutMS": 5000, **doc_store_config(override=settings.modulestore_config)}
 
     def probe():
-        database, prefix = modulestore_database(config)
-        database.command("ping")
-        database[f"{prefix}.structures"].find_one({}, {"_id": 1})
+        client, database, prefix = modulestore_database(config)
+        try:
+            database.command("ping")
+            database[f"{prefix}.structures"].find_one({}, {"_id": 1})
+        finally:
+            client.close()
         return describe_mongo(config)
 
     return _run("MongoDB modulestore", probe)

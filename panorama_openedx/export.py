@@ -117,7 +117,7 @@ def _reset_connection(alias):
 def _export_table(spec, storage, lms_host, alias, progress, reader_factory, catalog) -> TableReport:  # noqa: C901
     started = time.perf_counter()
     result = TableReport(spec.name)
-    writer = None
+    writer = stream = None
     try:
         reader = reader_factory(spec, alias)
         columns = reader.columns
@@ -147,6 +147,8 @@ def _export_table(spec, storage, lms_host, alias, progress, reader_factory, cata
         log.exception("Export of %s failed", spec.name)
         result.status, result.message = FAILED, f"{type(exc).__name__}: {exc}"
     finally:
+        if stream is not None:
+            stream.pages.close()  # the server-side cursor ends here, not whenever garbage is collected
         if writer is not None and result.status != OK:
             writer.discard()
         result.seconds = time.perf_counter() - started
@@ -170,12 +172,18 @@ def update_catalog(specs: Iterable[TableSpec], storage: Storage, lms_host: str, 
                 result.status = SKIPPED if spec.optional else FAILED
                 result.message = f"table {spec.name} does not exist in the database '{alias}'"
             else:
-                keys = [key for key in storage.keys(layout.table_prefix(spec.name, lms_host))
-                        if key.endswith(f"/{spec.name}.csv")]
+                try:
+                    keys = [key for key in storage.keys(layout.table_prefix(spec.name, lms_host))
+                            if key.endswith(f"/{spec.name}.csv")]
+                except StorageError as exc:  # e.g. no s3:ListBucket: the table and view still get updated
+                    keys, result.message = [], f"partitions not registered: {exc}"
                 result.files = len(keys)
                 result.catalog = catalog.update(describe(spec, reader), keys)
         except (TableError, StorageError, CatalogError) as exc:
             result.status, result.message = FAILED, str(exc)
+        except Exception as exc:  # pylint: disable=broad-except
+            log.exception("Catalog update of %s failed", spec.name)
+            result.status, result.message = FAILED, f"{type(exc).__name__}: {exc}"
         except DatabaseError as exc:
             result.status, result.message = FAILED, f"database error while describing {spec.name}: {exc}"
             _reset_connection(alias)

@@ -5,7 +5,11 @@ Tutor writes PANORAMA_CRONTAB and PANORAMA_MODE after the plugins' settings have
 so the entry registered in CELERYBEAT_SCHEDULE carries this schedule object, which reads the validated
 settings each time beat checks it: the crontab in FREE, SAAS and CUSTOM modes, never in DEMO.
 """
+import logging
+
 from celery.schedules import BaseSchedule, schedstate
+
+log = logging.getLogger(__name__)
 
 IDLE_CHECK_SECONDS = 3600.0
 
@@ -17,9 +21,15 @@ class PanoramaExportSchedule(BaseSchedule):
     """PANORAMA_CRONTAB while the mode extracts; otherwise never due."""
 
     def _crontab(self):
+        from django.core.exceptions import ImproperlyConfigured  # pylint: disable=import-outside-toplevel
+
         from panorama_openedx.conf import get_settings  # pylint: disable=import-outside-toplevel
 
-        settings = get_settings()
+        try:
+            settings = get_settings()
+        except ImproperlyConfigured as exc:  # beat runs every LMS periodic task: never stop it
+            log.error("Panorama export not scheduled: %s", exc)
+            return None
         if not settings.extracts:
             return None
         schedule = settings.crontab.schedule()

@@ -4,37 +4,17 @@ Celery tasks. They only decide to run; the work is ``panorama_openedx.export``.
 The task name is fixed so that the beat entry and manual calls keep working across refactors.
 """
 import logging
-import uuid
-from contextlib import contextmanager
 
 from celery import shared_task
-from django.core.cache import cache
 
+from panorama_openedx.catalog import catalog_for
 from panorama_openedx.conf import get_settings
 from panorama_openedx.datalake.storage import storage_for
 from panorama_openedx.export import export, select_tables
+from panorama_openedx.locks import single_run
 from panorama_openedx.schedule import EXPORT_TASK
 
 log = logging.getLogger(__name__)
-
-
-LOCK_KEY = "panorama_openedx:export:lock"
-LOCK_SECONDS = 6 * 3600  # longer than any export; a crashed worker's lock expires by itself
-
-
-@contextmanager
-def single_run(key=LOCK_KEY, seconds=LOCK_SECONDS):
-    """
-    At most one export at a time across workers (through the LMS's shared cache): a run that starts while
-    the previous one is still going is skipped instead of overlapping it.
-    """
-    token = uuid.uuid4().hex
-    acquired = cache.add(key, token, seconds)
-    try:
-        yield acquired
-    finally:
-        if acquired and cache.get(key) == token:
-            cache.delete(key)
 
 
 class ExportFailed(Exception):
@@ -53,7 +33,9 @@ def export_datalake(tables=None, destination=None):
         if not acquired:
             log.warning("Another Panorama export is still running: this one is skipped")
             return {"skipped": "another export is running"}
-        report = export(specs, storage_for(settings, destination), settings.lms_host, settings.database_alias)
+        storage = storage_for(settings, destination)
+        report = export(specs, storage, settings.lms_host, settings.database_alias,
+                        catalog=catalog_for(settings, storage, explicit_destination=bool(destination)))
     if report.failed:
         raise ExportFailed("Export failed for " + ", ".join(f"{t.table} ({t.message})" for t in report.failed))
     return report.as_dict()

@@ -10,7 +10,8 @@ from django.core.management import call_command
 
 from lms_stub.celery import APP
 from panorama_openedx.schedule import EXPORT_ENTRY, EXPORT_TASK, IDLE_CHECK_SECONDS, PanoramaExportSchedule
-from panorama_openedx.tasks import ExportFailed, export_datalake, single_run
+from panorama_openedx.locks import single_run
+from panorama_openedx.tasks import ExportFailed, export_datalake
 from tests.export_helpers import HOST, compare_table
 
 pytestmark = pytest.mark.django_db(transaction=True)
@@ -99,3 +100,21 @@ def test_an_export_does_not_overlap_a_running_one(lake, worker):
         assert export_datalake.delay(tables=["auth_user"]).get(timeout=60) == {"skipped": "another export is running"}
     assert not lake.exists()
     assert export_datalake.delay(tables=["auth_user"]).get(timeout=60)["failed"] == []
+
+
+def test_invalid_settings_never_stop_beat(settings, caplog):
+    """Beat runs every periodic task of the LMS: a bad PANORAMA_* value only unschedules the export."""
+    settings.PANORAMA_CRONTAB = "not a crontab"
+    schedule = PanoramaExportSchedule()
+    assert schedule.is_due(datetime.now(timezone.utc) - timedelta(days=1)) == (False, IDLE_CHECK_SECONDS)
+    assert "Panorama export not scheduled: Invalid Panorama settings" in caplog.text
+
+
+def test_the_command_refuses_to_overlap_a_running_export(lake):
+    from django.core.management.base import CommandError  # pylint: disable=import-outside-toplevel
+
+    with single_run():
+        with pytest.raises(CommandError) as caught:
+            call_command("panorama_export", "--tables", "auth_user", stdout=io.StringIO(), stderr=io.StringIO())
+    assert caught.value.returncode == 3 and "Another Panorama export is running" in str(caught.value)
+    assert not lake.exists()

@@ -42,8 +42,12 @@ class DuckDBCatalog:
         import duckdb  # pylint: disable=import-outside-toplevel
 
         warnings = []
-        self.path.parent.mkdir(parents=True, exist_ok=True)
-        with duckdb.connect(str(self.path)) as connection:
+        try:
+            self.path.parent.mkdir(parents=True, exist_ok=True)
+            connection = duckdb.connect(str(self.path))
+        except (OSError, duckdb.Error) as exc:  # e.g. the file is open in an analyst's DuckDB
+            raise CatalogError(f"cannot open the DuckDB catalog {self.path}: {exc}") from exc
+        with connection:
             for table in tables:
                 raw, typed = view_names(self.base_prefix, table.name)
                 if not any((self.root / table.name).rglob("*.csv")):

@@ -28,7 +28,12 @@ def _refused(exc) -> CatalogError:
 def _aws_calls(method):
     """AWS errors become CatalogError; once AWS cannot be reached, later calls fail at once, not after retries."""
     def wrapper(self, *args, **kwargs):
-        from botocore.exceptions import BotoCoreError, ClientError  # pylint: disable=import-outside-toplevel
+        from botocore.exceptions import (  # pylint: disable=import-outside-toplevel
+            BotoCoreError,
+            ClientError,
+            ConnectTimeoutError,
+            EndpointConnectionError,
+        )
 
         if self.unreachable:
             raise CatalogError(self.unreachable)
@@ -36,9 +41,11 @@ def _aws_calls(method):
             return method(self, *args, **kwargs)
         except ClientError as exc:
             raise _refused(exc) from exc
-        except BotoCoreError as exc:
+        except (EndpointConnectionError, ConnectTimeoutError) as exc:
             self.unreachable = f"AWS cannot be reached: {exc}"
             raise CatalogError(self.unreachable) from exc
+        except BotoCoreError as exc:
+            raise CatalogError(f"AWS call failed: {exc}") from exc
 
     return wrapper
 
@@ -90,7 +97,6 @@ class GlueCatalog:
         wanted = self.table_input(table)
         view = self.view_sql(table)
         digest = hashlib.sha1(view.encode()).hexdigest()  # noqa: S324 (a change marker, not security)
-        wanted["Parameters"][VIEW_HASH] = digest
         try:
             try:
                 current = self.glue.get_table(DatabaseName=self.database, Name=wanted["Name"])["Table"]
@@ -116,6 +122,12 @@ class GlueCatalog:
         except ClientError as exc:
             raise _refused(exc) from exc
         self.run_query(view)
+        # Only now is the view in step: a failed view query is retried by the next run.
+        wanted["Parameters"][VIEW_HASH] = digest
+        try:
+            self.glue.update_table(DatabaseName=self.database, TableInput=wanted)
+        except ClientError as exc:
+            raise _refused(exc) from exc
         return action
 
     @_aws_calls

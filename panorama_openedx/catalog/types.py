@@ -42,34 +42,33 @@ class Column:
     type: str
 
 
-def athena_expression(column: Column) -> str:
-    """Athena (Trino) SQL turning the raw text into the typed value; '' is NULL for non-text types."""
+# How each dialect turns the raw text ``{value}`` into a typed value (Athena is Trino SQL).
+_CASTS = {
+    "athena": {TIMESTAMP: "TRY(date_parse({value}, '%Y-%m-%d %H:%i:%s.%f'))",
+               DATE: "TRY(CAST(date_parse({value}, '%Y-%m-%d') AS DATE))",
+               TIME: "TRY(CAST({value} AS TIME))"},
+    "duckdb": {TIMESTAMP: "TRY_STRPTIME({value}, '%Y-%m-%d %H:%M:%S.%f')",
+               DATE: "TRY_CAST({value} AS DATE)",
+               TIME: "TRY_CAST({value} AS TIME)"},
+}
+
+
+def expression(column: Column, dialect: str) -> str:
+    """SQL turning a raw text column into its typed value; '' is NULL for non-text types."""
     name = f'"{column.name}"'
     if column.type == VARCHAR:
         return name
-    value = f"NULLIF({name}, '')"
-    if column.type == TIMESTAMP:
-        return f"TRY(date_parse({value}, '%Y-%m-%d %H:%i:%s.%f'))"
-    if column.type == DATE:
-        return f"TRY(CAST(date_parse({value}, '%Y-%m-%d') AS DATE))"
-    if column.type == TIME:
-        return f"TRY(CAST({value} AS TIME))"
-    return f"TRY_CAST({value} AS {column.type})"
+    template = _CASTS[dialect].get(column.type, "TRY_CAST({value} AS {type})")
+    return template.format(value=f"NULLIF({name}, '')", type=column.type)
+
+
+def athena_expression(column: Column) -> str:
+    return expression(column, "athena")
 
 
 def duckdb_expression(column: Column) -> str:
-    """DuckDB's twin of ``athena_expression`` (its files tell NULL from '', so '' stays '' for text)."""
-    name = f'"{column.name}"'
-    if column.type == VARCHAR:
-        return name
-    value = f"NULLIF({name}, '')"
-    if column.type == TIMESTAMP:
-        return f"TRY_STRPTIME({value}, '%Y-%m-%d %H:%M:%S.%f')"
-    if column.type == DATE:
-        return f"TRY_CAST({value} AS DATE)"
-    if column.type == TIME:
-        return f"TRY_CAST({value} AS TIME)"
-    return f"TRY_CAST({value} AS {column.type})"
+    """DuckDB's twin (its files tell NULL from '', so '' stays '' for text, as in Athena)."""
+    return expression(column, "duckdb")
 
 
 def view_names(base_prefix: str, table: str) -> tuple[str, str]:

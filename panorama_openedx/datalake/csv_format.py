@@ -88,11 +88,18 @@ def _timestamp(fraction_digits: int):
     return lambda value: value + "0" * (6 - fraction_digits)
 
 
+def _text_column(value) -> str:
+    try:
+        return _text(value)
+    except TypeError:  # BINARY/VARBINARY share the text type codes but arrive as bytes
+        return _any(value)
+
+
 def encoder_for(kind: str):
     """The encoding function of one column kind (``extract.tables`` says what each column holds)."""
     if kind.startswith("timestamp:"):
         return _timestamp(int(kind.split(":")[1]))
-    return {"text": _text, "number": _number, "verbatim": str}.get(kind, _any)
+    return {"text": _text_column, "number": _number, "verbatim": str}.get(kind, _any)
 
 
 def header(columns: Sequence[str]) -> str:

@@ -13,13 +13,15 @@ import hashlib
 import os
 import shutil
 import tempfile
+import time
 import uuid
 from abc import ABC, abstractmethod
 from pathlib import Path
 from urllib.parse import urlsplit
 
-MULTIPART_THRESHOLD = 64 * 1024**2
+MULTIPART_THRESHOLD = 16 * 1024**2
 PART_SIZE = 16 * 1024**2
+PROBE_KEY = "PanoramaConnectionTest"  # the one key at the bucket root the ELT user may write and delete
 
 
 class StorageError(Exception):
@@ -98,6 +100,17 @@ class LocalStorage(Storage):
             raise StorageError(f"Cannot write to the datalake folder {self.root}: {exc.strerror or exc}") from exc
         return directory
 
+    def remove_abandoned_staging(self, older_than_seconds: float = 86400):
+        """Staging files a killed run left behind (a live run's files are younger than any export)."""
+        directory = self.root / self.STAGING
+        limit = time.time() - older_than_seconds
+        for path in directory.glob("*.part") if directory.is_dir() else ():
+            try:
+                if path.stat().st_mtime < limit:
+                    path.unlink()
+            except OSError:
+                pass
+
     def publish(self, path: Path, key: str):
         target = self.root / key
         try:
@@ -110,21 +123,27 @@ class LocalStorage(Storage):
 
     def keys(self, prefix: str) -> list[str]:
         base = self.root / prefix
-        if not base.is_dir():
-            return []
-        return sorted(
-            str(path.relative_to(self.root)).replace(os.sep, "/")
-            for path in base.rglob("*") if path.is_file() and self.STAGING not in path.parts
-        )
+        try:
+            if not base.is_dir():
+                return []
+            return sorted(
+                str(path.relative_to(self.root)).replace(os.sep, "/")
+                for path in base.rglob("*") if path.is_file() and self.STAGING not in path.parts
+            )
+        except OSError as exc:
+            raise StorageError(f"Cannot list {base}: {exc.strerror or exc}") from exc
 
     def delete(self, keys: list[str]):
-        for key in keys:
-            path = self.root / key
-            path.unlink(missing_ok=True)
-            parent = path.parent
-            while parent != self.root and parent.is_dir() and not any(parent.iterdir()):
-                parent.rmdir()
-                parent = parent.parent
+        try:
+            for key in keys:
+                path = self.root / key
+                path.unlink(missing_ok=True)
+                parent = path.parent
+                while parent != self.root and parent.is_dir() and not any(parent.iterdir()):
+                    parent.rmdir()
+                    parent = parent.parent
+        except OSError as exc:
+            raise StorageError(f"Cannot delete from {self.root}: {exc.strerror or exc}") from exc
 
     def close(self):
         try:
@@ -133,6 +152,7 @@ class LocalStorage(Storage):
             pass  # absent, or files of a concurrent run
 
     def check(self):
+        self.remove_abandoned_staging()
         probe = self.staging_dir() / f"probe-{uuid.uuid4().hex}"
         try:
             probe.write_bytes(b"")
@@ -165,12 +185,14 @@ class S3Storage(Storage):
         size = path.stat().st_size
         try:
             if size <= self.multipart_threshold:
+                digest = hashlib.md5()  # noqa: S324 (S3's integrity check)
                 with path.open("rb") as handle:
-                    body = handle.read()
-                digest = hashlib.md5(body)  # noqa: S324 (S3's integrity check)
-                answer = self.client.put_object(Bucket=self.bucket, Key=self._key(key), Body=body,
-                                                ContentMD5=base64.b64encode(digest.digest()).decode(),
-                                                ContentType="text/csv; charset=utf-8")
+                    while chunk := handle.read(1024 * 1024):
+                        digest.update(chunk)
+                    handle.seek(0)
+                    answer = self.client.put_object(Bucket=self.bucket, Key=self._key(key), Body=handle,
+                                                    ContentMD5=base64.b64encode(digest.digest()).decode(),
+                                                    ContentType="text/csv; charset=utf-8")
                 _verify(answer, digest.hexdigest(), self.location(key))
             else:
                 self._multipart(path, self._key(key))
@@ -194,7 +216,10 @@ class S3Storage(Storage):
             self.client.complete_multipart_upload(Bucket=self.bucket, Key=key, UploadId=upload_id,
                                                   MultipartUpload={"Parts": parts})
         except BaseException:
-            self.client.abort_multipart_upload(Bucket=self.bucket, Key=key, UploadId=upload_id)
+            try:
+                self.client.abort_multipart_upload(Bucket=self.bucket, Key=key, UploadId=upload_id)
+            except Exception:  # pylint: disable=broad-except  (the upload's own error is the one to report)
+                pass
             raise
 
     def keys(self, prefix: str) -> list[str]:
@@ -224,12 +249,14 @@ class S3Storage(Storage):
                                    f"{error.get('Code')}: {error.get('Message')}")
 
     def check(self):
+        """Put and delete ``PanoramaConnectionTest`` at the bucket root: what the ELT user's policy allows."""
         from botocore.exceptions import BotoCoreError, ClientError  # pylint: disable=import-outside-toplevel
 
         try:
-            self.client.head_bucket(Bucket=self.bucket)
+            self.client.put_object(Bucket=self.bucket, Key=PROBE_KEY, Body=b"")
+            self.client.delete_object(Bucket=self.bucket, Key=PROBE_KEY)
         except (BotoCoreError, ClientError) as exc:
-            raise StorageError(f"Cannot reach the datalake bucket s3://{self.bucket}: {exc}") from exc
+            raise StorageError(f"Cannot write to the datalake bucket s3://{self.bucket}: {exc}") from exc
 
     def close(self):
         if self._staging is not None:

@@ -48,8 +48,8 @@ class TableWriter:
         if kinds is not None:
             self.encoders = [csv_format.encoder_for(kind) for kind in kinds[len(partition_fields):]]
         self.max_open = max_open
-        self._files: dict[tuple, WrittenFile] = {}
-        self._open: OrderedDict[tuple, object] = OrderedDict()
+        self._files: dict[str, WrittenFile] = {}  # by key
+        self._open: OrderedDict[str, object] = OrderedDict()
         self._header = csv_format.header(columns).encode("utf-8")
 
     def write(self, rows: list[tuple]):
@@ -65,20 +65,20 @@ class TableWriter:
             self._append(values, group)
 
     def _append(self, values: tuple, rows: list):
-        written = self._files.get(values)
+        # Files are keyed by their path: values that share a folder (NULL and '') share the file.
+        key = layout.file_key(self.table, self.lms_host, tuple(zip(self.partition_fields, values)))
+        written = self._files.get(key)
         if written is None:
-            key = layout.file_key(self.table, self.lms_host, tuple(zip(self.partition_fields, values)))
-            written = self._files[values] = WrittenFile(self.storage.stage(key))
+            written = self._files[key] = WrittenFile(self.storage.stage(key))
         data = csv_format.encode_rows(rows, self.encoders).encode("utf-8")
-        handle = self._handle(values, written)
-        handle.write(data)
+        self._handle(key, written).write(data)
         written.rows += len(rows)
         written.bytes += len(data)
 
-    def _handle(self, values: tuple, written: WrittenFile):
-        handle = self._open.get(values)
+    def _handle(self, key: str, written: WrittenFile):
+        handle = self._open.get(key)
         if handle is not None:
-            self._open.move_to_end(values)
+            self._open.move_to_end(key)
             return handle
         if len(self._open) >= self.max_open:
             _, oldest = self._open.popitem(last=False)
@@ -88,7 +88,7 @@ class TableWriter:
         if fresh:
             handle.write(self._header)
             written.bytes += len(self._header)
-        self._open[values] = handle
+        self._open[key] = handle
         return handle
 
     def _close_all(self):

@@ -31,6 +31,9 @@ class TableSpec:
     def __post_init__(self):
         forced = ALWAYS_EXCLUDED.get(self.name, frozenset())
         object.__setattr__(self, "exclude_columns", frozenset(self.exclude_columns) | forced)
+        hidden = set(self.partition_fields) & self.exclude_columns
+        if hidden:  # a partition value is written in every path: it would export the excluded column
+            raise ValueError(f"{self.name} cannot be partitioned by excluded column(s) {sorted(hidden)}")
 
 
 _ENTERPRISE = {"optional": True}  # present only where edx-enterprise is installed

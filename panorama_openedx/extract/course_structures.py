@@ -96,16 +96,17 @@ def mongo_client_arguments(config: dict) -> dict:
 
 
 def modulestore_database(config: dict):
-    """(database, collection prefix) for a DOC_STORE_CONFIG."""
+    """(client, database, collection prefix) for a DOC_STORE_CONFIG; the caller closes the client."""
     import pymongo  # pylint: disable=import-outside-toplevel
 
     client = pymongo.MongoClient(**mongo_client_arguments(config))
-    return client[config.get("db") or "edxapp"], config.get("collection") or "modulestore"
+    return client, client[config.get("db") or "edxapp"], config.get("collection") or "modulestore"
 
 
 def describe_mongo(config: dict) -> str:
-    """Where the modulestore is, for messages (never the password)."""
-    return f"{config.get('host') or 'localhost'}:{config.get('port') or 27017}/{config.get('db') or 'edxapp'}"
+    """Where the modulestore is, for messages: never a password, even one inside a mongodb:// host URI."""
+    host = re.sub(r"//[^/@]*@", "//", str(config.get("host") or "localhost"))
+    return f"{host}:{config.get('port') or 27017}/{config.get('db') or 'edxapp'}"
 
 
 # --- published versions ----------------------------------------------------------------------------------
@@ -127,13 +128,17 @@ def versions_from_mysql(alias: str) -> Iterator[PublishedCourse]:
 
 
 def versions_from_mongo(database, prefix: str) -> Iterator[PublishedCourse]:
-    """Mongo's active_versions (before the MySQL index existed)."""
+    """Mongo's active_versions (before the MySQL index existed); malformed entries are skipped with a warning."""
     cursor = database[f"{prefix}.active_versions"].find(
         {"versions.published-branch": {"$exists": True}},
         {"org": 1, "course": 1, "run": 1, "versions.published-branch": 1},
     ).sort([("org", 1), ("course", 1), ("run", 1)])
     for index in cursor:
-        yield PublishedCourse(index["org"], index["course"], index["run"], str(index["versions"]["published-branch"]))
+        try:
+            yield PublishedCourse(index["org"], index["course"], index["run"],
+                                  str(index["versions"]["published-branch"]))
+        except (KeyError, TypeError):
+            log.warning("course_structures: active_versions entry %s lacks org/course/run; skipped", index.get("_id"))
 
 
 # --- flattening ------------------------------------------------------------------------------------------
@@ -232,23 +237,38 @@ class CourseStructureReader:
         import pymongo.errors  # pylint: disable=import-outside-toplevel
 
         where = describe_mongo(self.config)
+        client = None
         try:
-            database, prefix = modulestore_database(self.config)
+            client, database, prefix = modulestore_database(self.config)
             database.command("ping")
+            if self.settings.use_split_mongo:
+                courses = list(versions_from_mysql(self.alias))
+            else:
+                courses = list(versions_from_mongo(database, prefix))
         except pymongo.errors.PyMongoError as exc:
+            if client is not None:
+                client.close()
             raise ModulestoreError(f"cannot reach the modulestore MongoDB at {where}: {exc}") from exc
-        if self.settings.use_split_mongo:
-            courses = list(versions_from_mysql(self.alias))
-        else:
-            courses = list(versions_from_mongo(database, prefix))
+        except BaseException:
+            if client is not None:
+                client.close()
+            raise
         keep = [i for i, column in enumerate(COLUMNS) if column in self.columns]
 
         def pages():
             from bson import ObjectId  # pylint: disable=import-outside-toplevel
+            from bson.errors import InvalidId  # pylint: disable=import-outside-toplevel
 
             try:
                 for course in courses:
-                    structure = database[f"{prefix}.structures"].find_one({"_id": ObjectId(course.version)})
+                    try:
+                        version = ObjectId(course.version)
+                    except (InvalidId, TypeError):
+                        message = f"{course.course_id}: published version {course.version!r} is not an ObjectId; skipped"
+                        log.warning("course_structures: %s", message)
+                        self.warnings.append(message)
+                        continue
+                    structure = database[f"{prefix}.structures"].find_one({"_id": version})
                     if structure is None:
                         message = (f"{course.course_id}: published structure {course.version} is missing from the "
                                    "modulestore; course skipped")
@@ -259,5 +279,7 @@ class CourseStructureReader:
                     yield rows if len(keep) == len(COLUMNS) else [tuple(row[i] for i in keep) for row in rows]
             except pymongo.errors.PyMongoError as exc:
                 raise ModulestoreError(f"reading the modulestore at {where} failed: {exc}") from exc
+            finally:
+                client.close()
 
         return RowStream([KINDS[i] for i in keep], pages())

@@ -76,3 +76,23 @@ def test_demo_style_count_matches_the_database(probe_table, serve_modulestore):
         joined = db.execute("""SELECT count(*) FROM openedx_table_courseware_studentmodule m
                                JOIN openedx_table_course_structures s ON s.module_location = m.module_id""").fetchone()
         assert joined[0] == modules
+
+
+def test_a_locked_duckdb_file_is_a_clear_catalog_error(tmp_path):
+    """An analyst's open DuckDB session holds the write lock (here: another process, as in real life)."""
+    import subprocess  # pylint: disable=import-outside-toplevel
+    import sys  # pylint: disable=import-outside-toplevel
+
+    from panorama_openedx.catalog.duckdb import DuckDBCatalog  # pylint: disable=import-outside-toplevel
+    from panorama_openedx.catalog.tables import CatalogError, CatalogTable  # pylint: disable=import-outside-toplevel
+
+    path = tmp_path / "panorama.duckdb"
+    holder = subprocess.Popen([sys.executable, "-c", f"import duckdb, sys, time; c = duckdb.connect({str(path)!r}); "
+                               "print('ready', flush=True); time.sleep(30)"], stdout=subprocess.PIPE, text=True)
+    try:
+        assert holder.stdout.readline().strip() == "ready"
+        with pytest.raises(CatalogError, match=f"cannot open the DuckDB catalog {path}"):
+            DuckDBCatalog(path, tmp_path, "openedx").sync([CatalogTable("t", (), ("lms",))])
+    finally:
+        holder.kill()
+        holder.wait()

@@ -89,10 +89,13 @@ def test_s3_upload_whose_stored_content_differs_is_an_error(s3, threshold):
     """
     s3.put_object(Bucket="lake-bucket", Key="k.csv", Body=b"previous")
     storage = S3Storage(s3, "lake-bucket", multipart_threshold=threshold, part_size=5 * MB)
+    def corrupt(body):
+        return (body.read() if hasattr(body, "read") else body) + b"!"
+
     for operation in ("put_object", "upload_part"):
         original = getattr(storage.client, operation)
         setattr(storage.client, operation,
-                lambda _original=original, **kwargs: _original(**{**kwargs, "Body": kwargs["Body"] + b"!"}))
+                lambda _original=original, **kwargs: _original(**{**kwargs, "Body": corrupt(kwargs["Body"])}))
     staged = storage.stage("k.csv")
     staged.path.write_bytes(b"y" * (6 * MB))
     with pytest.raises(StorageError, match="Integrity check failed for s3://lake-bucket/k.csv"):
@@ -104,7 +107,7 @@ def test_s3_upload_whose_stored_content_differs_is_an_error(s3, threshold):
 
 def test_unreachable_bucket(aws):
     storage = S3Storage(boto3.client("s3", endpoint_url=aws, region_name="us-east-1"), "no-such-bucket")
-    with pytest.raises(StorageError, match="Cannot reach the datalake bucket s3://no-such-bucket"):
+    with pytest.raises(StorageError, match="Cannot write to the datalake bucket s3://no-such-bucket.*NoSuchBucket"):
         storage.check()
 
 
@@ -133,3 +136,26 @@ def test_stale_file_cleanup_without_list_permission_is_a_warning(s3):
                               "failed (s3:ListBucket): An error occurred (AccessDenied) when calling the "
                               "ListObjectsV2 operation: Access Denied"]
     assert s3.get_object(Bucket="lake-bucket", Key="openedx/t/lms=h/c=x/t.csv")["Body"].read() == b"id\n1\n"
+
+
+def test_null_and_empty_partition_values_share_one_file(tmp_path):
+    """Both go to Hive's default partition: one file with every row, not one overwriting the other."""
+    from panorama_openedx.datalake.writer import TableWriter  # pylint: disable=import-outside-toplevel
+
+    writer = TableWriter(LocalStorage(tmp_path), "t", "h", ("c",), ["id"])
+    writer.write([(None, 1), (None, 2), ("", 3), ("x", 4)])
+    files = writer.commit()
+    assert files.files == {"t/lms=h/c=__HIVE_DEFAULT_PARTITION__/t.csv": 3, "t/lms=h/c=x/t.csv": 1}
+    assert (tmp_path / "t/lms=h/c=__HIVE_DEFAULT_PARTITION__/t.csv").read_text() == "id\n1\n2\n3\n"
+
+
+def test_many_partitions_with_few_open_files(tmp_path):
+    """More partitions than open handles: files are closed and reopened in append mode, rows stay in order."""
+    from panorama_openedx.datalake.writer import TableWriter  # pylint: disable=import-outside-toplevel
+
+    writer = TableWriter(LocalStorage(tmp_path), "t", "h", ("c",), ["id"], max_open=2)
+    for round_number in range(3):
+        writer.write([(f"p{n}", round_number * 10 + n) for n in range(5)])
+    files = writer.commit()
+    assert len(files.files) == 5 and files.rows == 15
+    assert (tmp_path / "t/lms=h/c=p3/t.csv").read_text() == "id\n3\n13\n23\n"

@@ -57,3 +57,9 @@ def test_settings_accept_json_text_from_the_environment():
     assert validate(source).settings.tables[-1].name == "survey_surveyanswer"
     broken = validate(SimpleNamespace(DATABASES={"default": {}}, PANORAMA_TABLES="{not json"))
     assert "PANORAMA_TABLES = '{not json' is not valid (it is not valid JSON" in broken.errors[0].message
+
+
+def test_an_excluded_column_cannot_become_a_partition():
+    """A partition value is in every path: partitioning by the password would export it."""
+    with pytest.raises(ValueError, match=r"auth_user cannot be partitioned by excluded column\(s\) \['password'\]"):
+        apply_overrides({"auth_user": {"partition_fields": ["password"]}})
