@@ -25,6 +25,8 @@ class Command(BaseCommand):
         parser.add_argument("--destination", default="",
                             help="file:///absolute/path or s3://bucket/prefix (default: from the settings)")
         parser.add_argument("--dry-run", action="store_true", help="print the plan (tables, target keys) only")
+        parser.add_argument("--no-catalog", action="store_true",
+                            help="write the files only; bring the catalog in step later with panorama_catalog")
 
     def handle(self, *args, **options):
         settings = get_settings()
@@ -60,7 +62,8 @@ class Command(BaseCommand):
                 raise CommandError(str(exc), returncode=2) from exc
             report = export(specs, storage, settings.lms_host, settings.database_alias,
                             progress=progress_for(self.stderr),
-                            catalog=catalog_for(settings, storage, explicit_destination=bool(options["destination"])))
+                            catalog=None if options["no_catalog"] else catalog_for(
+                                settings, storage, explicit_destination=bool(options["destination"])))
         print_summary(self.stdout, report)
         if report.failed:
             raise CommandError(failure_message(report), returncode=1)
