@@ -99,6 +99,11 @@ BROKER_URL = os.environ.get("CELERY_BROKER_URL", "redis://127.0.0.1:6379/0")
 CELERY_RESULT_BACKEND = os.environ.get("CELERY_RESULT_BACKEND", BROKER_URL)
 CELERYBEAT_SCHEDULE = {}
 
+# The LMS's tracking backends (lms/envs/common.py); the plugin adds its own beside them.
+EVENT_TRACKING_BACKENDS = {
+    "tracking_logs": {"ENGINE": "eventtracking.backends.logger.LoggerBackend", "OPTIONS": {"name": "tracking"}},
+}
+
 # The YAML of a real LMS; here, the PANORAMA_* variables of the environment.
 ENV_TOKENS = {name: value for name, value in os.environ.items() if name.startswith("PANORAMA_")}
 

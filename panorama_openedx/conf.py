@@ -136,6 +136,10 @@ class PanoramaSettings:  # pylint: disable=too-many-instance-attributes
     database_alias: str
     tables: tuple[TableSpec, ...]
     modulestore_config: Mapping[str, Any] | None
+    tracking_source: str
+    tracking_log_path: Path | None
+    tracking_redis_url: Secret
+    tracking_stream_maxlen: int
 
     @property
     def extracts(self) -> bool:
@@ -383,6 +387,48 @@ def _mongo_config(raw) -> Mapping[str, Any] | None:
     return MappingProxyType(config)
 
 
+def _tracking_source(raw) -> str:
+    value = _text(raw).lower()
+    if value not in ("stream", "file"):
+        raise ValueError("")
+    return value
+
+
+def _redis_url(raw) -> Secret:
+    value = _text(raw)
+    if value and urlsplit(value).scheme not in ("redis", "rediss", "unix"):
+        raise ValueError("")
+    return Secret(value)
+
+
+def _count(minimum: int):
+    def parse(raw) -> int:
+        if isinstance(raw, bool):
+            raise ValueError("")
+        try:
+            value = int(str(raw).replace("_", ""))
+        except ValueError:
+            raise ValueError("") from None
+        if value < minimum:
+            raise ValueError(f"it is below {minimum}")
+        return value
+
+    return parse
+
+
+def _lms_redis(values, source):
+    """The LMS's own Redis: its cache (Tutor: redis://@redis:6379/1), else its Celery broker."""
+    caches = getattr(source, "CACHES", {}) or {}
+    candidates = [("CACHES['default']['LOCATION']", (caches.get("default") or {}).get("LOCATION"))]
+    candidates += [(name, getattr(source, name, None)) for name in ("BROKER_URL", "CELERY_BROKER_URL")]
+    for origin, location in candidates:
+        if isinstance(location, (list, tuple)):
+            location = location[0] if location else None
+        if isinstance(location, str) and location.startswith(("redis://", "rediss://")):
+            return origin, location
+    return "PANORAMA_TRACKING_REDIS_URL", ""
+
+
 def _raise_empty():
     raise ValueError("it is empty")
 
@@ -489,6 +535,13 @@ SPECS: tuple[_Spec, ...] = (
     _Spec("modulestore_config", "PANORAMA_MODULESTORE_CONFIG", _mongo_config,
           "None (the LMS's DOC_STORE_CONFIG) or a dictionary of DOC_STORE_CONFIG keys (host, port, db, user, "
           "password, authsource, replicaSet, ssl, collection, ...timeoutMS)", secret=True),
+    _Spec("tracking_source", "PANORAMA_TRACKING_SOURCE", _tracking_source, "'stream' or 'file'"),
+    _Spec("tracking_log_path", "PANORAMA_TRACKING_LOG_PATH", _directory, "an absolute file path"),
+    _Spec("tracking_redis_url", "PANORAMA_TRACKING_REDIS_URL", _redis_url,
+          "a redis://, rediss:// or unix:// URL (None: the LMS's cache or Celery broker Redis)",
+          derive=_lms_redis, secret=True),
+    _Spec("tracking_stream_maxlen", "PANORAMA_TRACKING_STREAM_MAXLEN", _count(1000),
+          "a number of events, at least 1000"),
 )
 
 # PanoramaSettings declares its fields in this order for describe(); keep both lists complete.
@@ -577,6 +630,15 @@ def _cross_checks(values, source, errors, warnings):
             f"{missing} is empty while its pair is set: AWS credentials need both the access key and the secret.",
             "Set both, or neither to use the default AWS credential chain (instance role, environment).",
             "panorama.E004",
+        ))
+    if (mode is not None and mode.ships_tracking_logs and values.get("tracking_source") == "stream"
+            and values.get("tracking_redis_url") is not None and not values["tracking_redis_url"]):
+        errors.append(Problem(
+            "PANORAMA_TRACKING_REDIS_URL",
+            f"PANORAMA_MODE = '{mode}' ships tracking events from a Redis stream, but no Redis is known: "
+            "PANORAMA_TRACKING_REDIS_URL is empty and the LMS's cache and Celery broker are not Redis.",
+            "Set PANORAMA_TRACKING_REDIS_URL (redis://host:6379/0), or PANORAMA_TRACKING_SOURCE = 'file'.",
+            "panorama.E006",
         ))
     alias = values.get("database_alias")
     databases = getattr(source, "DATABASES", {}) or {}

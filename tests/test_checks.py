@@ -36,6 +36,10 @@ INVALID = [
     ("PANORAMA_DATABASE_ALIAS", "replica_that_is_not_there", {}, "one of the DATABASES aliases"),
     ("PANORAMA_TABLES", {"auth_user": {"partition": ["org"]}}, {}, "unknown options ['partition']"),
     ("PANORAMA_MODULESTORE_CONFIG", {"hots": "mongo"}, {}, "DOC_STORE_CONFIG keys"),
+    ("PANORAMA_TRACKING_SOURCE", "fluentbit", {}, "'stream' or 'file'"),
+    ("PANORAMA_TRACKING_LOG_PATH", "logs/tracking.log", {}, "an absolute file path"),
+    ("PANORAMA_TRACKING_REDIS_URL", "http://redis:6379", {}, "a redis://, rediss:// or unix:// URL"),
+    ("PANORAMA_TRACKING_STREAM_MAXLEN", 10, {}, "at least 1000"),
 ]
 SECRET = {spec.setting for spec in SPECS if spec.secret}
 
@@ -85,6 +89,17 @@ def test_an_extracting_mode_needs_the_lms_host(settings):
     settings.LMS_BASE = None
     with pytest.raises(SystemCheckError, match=r"panorama.E003.*neither PANORAMA_LMS_HOST nor LMS_BASE"):
         run_check()
+
+
+def test_shipping_from_the_stream_needs_a_redis(settings):
+    settings.PANORAMA_MODE = "SAAS"
+    settings.PANORAMA_BUCKET = "data-bucket"
+    settings.BROKER_URL = "amqp://guest@rabbit//"
+    settings.CACHES = {"default": {"BACKEND": "django.core.cache.backends.locmem.LocMemCache"}}
+    with pytest.raises(SystemCheckError, match=r"panorama.E006.*no Redis is known"):
+        run_check()
+    settings.PANORAMA_TRACKING_SOURCE = "file"
+    run_check()
 
 
 def test_half_a_credential_pair_is_an_error(settings):

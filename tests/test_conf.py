@@ -13,6 +13,7 @@ from panorama_openedx.conf import InvalidSettings, Mode, Secret, get_settings, v
 def lms(**values):
     """A bare LMS settings object: only what a test gives, plus one database."""
     values.setdefault("DATABASES", {"default": {}})
+    values.setdefault("BROKER_URL", "redis://redis:6379/0")
     return SimpleNamespace(**values)
 
 
@@ -48,6 +49,10 @@ def test_derived_defaults_follow_the_settings_they_come_from():
     assert s.aws_secret_access_key.reveal() == "lms-secret"
     assert s.default_user_arn == "arn:aws:quicksight:eu-west-1:123456789012:user/default/lms.example.com"
     assert s.database_alias == "read_replica"
+    assert s.tracking_redis_url.reveal() == "redis://redis:6379/0"  # the LMS's Celery broker
+    cached = validate(lms(CACHES={"default": {"LOCATION": "redis://:pw@cache:6379/1"}})).settings
+    assert cached.tracking_redis_url.reveal() == "redis://:pw@cache:6379/1"  # the LMS's cache first
+    assert "pw" not in repr(cached) and "pw@" not in dict(cached.describe())["PANORAMA_TRACKING_REDIS_URL"]
 
 
 def test_explicit_values_win_over_derived_ones():

@@ -34,6 +34,10 @@ DEFAULTS = {
     "PANORAMA_DATABASE_ALIAS": None,  # None: "read_replica" when DATABASES has it, else "default"
     "PANORAMA_TABLES": {},  # changes to the default tables: {table: {options} or None}
     "PANORAMA_MODULESTORE_CONFIG": None,  # None: the LMS's split-store DOC_STORE_CONFIG; a dict overrides its keys
+    "PANORAMA_TRACKING_SOURCE": "stream",  # "stream" (Redis, any deployment) or "file" (the tracking log)
+    "PANORAMA_TRACKING_LOG_PATH": "/openedx/data/logs/tracking.log",
+    "PANORAMA_TRACKING_REDIS_URL": None,  # None: the LMS's Redis (its cache, else its Celery broker)
+    "PANORAMA_TRACKING_STREAM_MAXLEN": 1_000_000,  # events kept in the stream at most (approximately)
 }
 
 
@@ -44,6 +48,10 @@ def plugin_settings(settings):
             setattr(settings, name, value)
     from panorama_openedx.schedule import EXPORT_ENTRY, beat_entry  # pylint: disable=import-outside-toplevel
 
+    backends = getattr(settings, "EVENT_TRACKING_BACKENDS", None)
+    if isinstance(backends, dict):  # next to the LMS's own tracking_logs backend
+        backends.setdefault("panorama_stream", {
+            "ENGINE": "panorama_openedx.tracking.backend.RedisStreamBackend", "OPTIONS": {}})
     schedule = getattr(settings, "CELERYBEAT_SCHEDULE", None)
     if schedule is None:
         schedule = settings.CELERYBEAT_SCHEDULE = {}

@@ -2,6 +2,7 @@
 import csv
 import datetime
 import io
+import sys
 import json
 from decimal import Decimal
 
@@ -46,12 +47,13 @@ def test_text_values_and_nulls_read_back_exactly_with_duckdb(tmp_path):
 
 
 def test_readers_tell_null_from_empty(tmp_path):
-    """DuckDB (allow_quoted_nulls=false) always; Python's csv too where it can (QUOTE_NOTNULL, Python 3.12+)."""
+    """DuckDB (allow_quoted_nulls=false) always; Python's csv too where it can (its reader honours QUOTE_NOTNULL
+    from Python 3.13)."""
     text = header(["id", "v"]) + encode_rows([(1, None), (2, ""), (3, "x")])
     path = tmp_path / "n.csv"
     path.write_text(text, encoding="utf-8")
     assert duckdb_rows(path) == [("1", None), ("2", ""), ("3", "x")]
-    if hasattr(csv, "QUOTE_NOTNULL"):
+    if sys.version_info >= (3, 13):
         rows = list(csv.reader(io.StringIO(text), escapechar="\\", doublequote=False, quoting=csv.QUOTE_NOTNULL))
         assert rows[1:] == [["1", None], ["2", ""], ["3", "x"]]
 

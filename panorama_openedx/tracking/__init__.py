@@ -1,0 +1,1 @@
+"""Tracking events: captured from the LMS's tracker, shipped to the raw-logs bucket."""
