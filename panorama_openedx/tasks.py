@@ -39,3 +39,17 @@ def export_datalake(tables=None, destination=None):
     if report.failed:
         raise ExportFailed("Export failed for " + ", ".join(f"{t.table} ({t.message})" for t in report.failed))
     return report.as_dict()
+
+
+@shared_task(name="panorama_openedx.tasks.upload_tracking_logs", ignore_result=False)
+def upload_tracking_logs():
+    """Ship the due tracking events (the same drain as ``panorama_upload_logs``)."""
+    from panorama_openedx.tracking.drain import NotShipping, drain  # pylint: disable=import-outside-toplevel
+
+    try:
+        report = drain(get_settings())
+    except NotShipping as exc:
+        log.info("%s", exc)
+        return {"skipped": str(exc)}
+    return {"objects": report.objects, "events": report.events, "waiting": report.waiting,
+            "skipped": report.skipped, "message": report.message}

@@ -300,3 +300,14 @@ def storage_for(settings, destination: str | None = None) -> Storage:
     if settings.datalake_dir is not None:
         return LocalStorage(settings.datalake_dir / settings.base_prefix)
     raise ValueError("no datalake is configured: set PANORAMA_BUCKET or PANORAMA_DATALAKE_DIR, or give a destination")
+
+
+def logs_storage_for(settings) -> Storage:
+    """Where tracking-log objects go: the raw-logs bucket (its root), else the local datalake folder."""
+    if settings.raw_logs_bucket:
+        return S3Storage(s3_client(settings), settings.raw_logs_bucket, "",
+                         multipart_threshold=settings.logs_upload_chunk_size, part_size=settings.logs_upload_chunk_size)
+    if settings.datalake_dir is not None:
+        return LocalStorage(settings.datalake_dir)
+    raise ValueError("no raw-logs bucket is configured: set PANORAMA_RAW_LOGS_BUCKET (or PANORAMA_BUCKET), "
+                     "or PANORAMA_DATALAKE_DIR")

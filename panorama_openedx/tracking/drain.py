@@ -1,0 +1,26 @@
+"""One drain of the tracking events, from the settings: what the command and the Celery task both run."""
+from __future__ import annotations
+
+from panorama_openedx.datalake.storage import logs_storage_for
+from panorama_openedx.tracking.shipper import DrainReport, StreamShipper
+
+
+class NotShipping(Exception):
+    """This configuration does not ship tracking events from here; the message says why."""
+
+
+def drain(settings) -> DrainReport:
+    """Ship the due tracking events to the raw-logs bucket (or the local datalake folder)."""
+    import redis  # pylint: disable=import-outside-toplevel
+
+    if not settings.mode.ships_tracking_logs:
+        raise NotShipping(f"PANORAMA_MODE is {settings.mode}: tracking events are not shipped")
+    if settings.tracking_source != "stream":
+        raise NotShipping("PANORAMA_TRACKING_SOURCE = 'file' is not available in this version yet: use 'stream'")
+    client = redis.Redis.from_url(settings.tracking_redis_url.reveal(), socket_connect_timeout=5, socket_timeout=30)
+    try:
+        shipper = StreamShipper(client, logs_storage_for(settings), settings.lms_host,
+                                settings.logs_total_file_size, settings.logs_upload_timeout.total_seconds())
+        return shipper.drain()
+    finally:
+        client.close()
