@@ -78,21 +78,22 @@ class StreamShipper:
     """Drains ``stream`` from Redis ``client`` into ``storage`` (a datalake Storage rooted at the logs bucket)."""
 
     def __init__(self, client, storage, lms_host: str, max_bytes: int, max_age_seconds: float,
-                 stream: str = STREAM, clock=time.time):
+                 stream: str = STREAM, clock=time.time, lock_seconds: int = LOCK_SECONDS):
         self.client, self.storage, self.lms_host = client, storage, lms_host
         self.max_bytes, self.max_age_ms = max_bytes, int(max_age_seconds * 1000)
-        self.stream, self.clock = stream, clock
+        self.stream, self.clock, self.lock_seconds = stream, clock, lock_seconds
         self.token = uuid.uuid4().hex
 
     # --- the lock -------------------------------------------------------------------------------------
 
     def _lock(self) -> bool:
-        return bool(self.client.set(LOCK, self.token, nx=True, ex=LOCK_SECONDS))
+        # A killed drainer's lock expires by itself; a live one renews it after every batch and object.
+        return bool(self.client.set(LOCK, self.token, nx=True, ex=self.lock_seconds))
 
     def _renew(self):
         if self.client.get(LOCK) != self.token.encode():
             raise ShipperError("the drainer lock was lost (another drainer took over); stopping")
-        self.client.expire(LOCK, LOCK_SECONDS)
+        self.client.expire(LOCK, self.lock_seconds)
 
     def _unlock(self):
         self.client.eval("if redis.call('get', KEYS[1]) == ARGV[1] then return redis.call('del', KEYS[1]) end "
