@@ -12,7 +12,7 @@ from panorama_openedx.conf import get_settings
 from panorama_openedx.datalake.storage import storage_for
 from panorama_openedx.export import export, select_tables
 from panorama_openedx.locks import single_run
-from panorama_openedx.schedule import EXPORT_TASK
+from panorama_openedx.schedule import EXPORT_TASK, LOGS_TASK
 
 log = logging.getLogger(__name__)
 
@@ -41,7 +41,7 @@ def export_datalake(tables=None, destination=None):
     return report.as_dict()
 
 
-@shared_task(name="panorama_openedx.tasks.upload_tracking_logs", ignore_result=False)
+@shared_task(name=LOGS_TASK, ignore_result=False)
 def upload_tracking_logs():
     """Ship the due tracking events (the same drain as ``panorama_upload_logs``)."""
     from panorama_openedx.tracking.drain import NotShipping, drain  # pylint: disable=import-outside-toplevel

@@ -9,9 +9,17 @@ from django.conf import settings as django_settings
 from django.core.management import call_command
 
 from lms_stub.celery import APP
-from panorama_openedx.schedule import EXPORT_ENTRY, EXPORT_TASK, IDLE_CHECK_SECONDS, PanoramaExportSchedule
+from panorama_openedx.schedule import (
+    EXPORT_ENTRY,
+    EXPORT_TASK,
+    IDLE_CHECK_SECONDS,
+    LOGS_ENTRY,
+    LOGS_TASK,
+    PanoramaExportSchedule,
+    TrackingLogsSchedule,
+)
 from panorama_openedx.locks import single_run
-from panorama_openedx.tasks import ExportFailed, export_datalake
+from panorama_openedx.tasks import ExportFailed, export_datalake, upload_tracking_logs
 from tests.export_helpers import HOST, compare_table
 
 pytestmark = pytest.mark.django_db(transaction=True)
@@ -58,10 +66,23 @@ def test_task_does_nothing_in_demo_mode(lake, worker, settings):
     assert not lake.exists()
 
 
-def test_beat_entry_is_in_the_lms_schedule():
+def test_beat_entries_are_in_the_lms_schedule():
     entry = django_settings.CELERYBEAT_SCHEDULE[EXPORT_ENTRY]
     assert entry["task"] == EXPORT_TASK == export_datalake.name
     assert isinstance(entry["schedule"], PanoramaExportSchedule)
+    logs = django_settings.CELERYBEAT_SCHEDULE[LOGS_ENTRY]
+    assert logs["task"] == LOGS_TASK == upload_tracking_logs.name
+    assert isinstance(logs["schedule"], TrackingLogsSchedule)
+
+
+def test_logs_schedule_runs_every_minute_only_when_logs_ship(settings, tmp_path):
+    schedule = TrackingLogsSchedule()
+    two_minutes_ago = datetime.now(timezone.utc) - timedelta(minutes=2)
+    settings.PANORAMA_DATALAKE_DIR = str(tmp_path)
+    for mode, due in (("DEMO", False), ("FREE", False), ("SAAS", True), ("CUSTOM", True)):
+        settings.PANORAMA_MODE = mode
+        assert schedule.is_due(two_minutes_ago)[0] is due, mode
+    assert schedule.is_due(datetime.now(timezone.utc))[0] is False
 
 
 def test_schedule_follows_the_crontab_and_the_mode(settings, tmp_path):
@@ -107,7 +128,7 @@ def test_invalid_settings_never_stop_beat(settings, caplog):
     settings.PANORAMA_CRONTAB = "not a crontab"
     schedule = PanoramaExportSchedule()
     assert schedule.is_due(datetime.now(timezone.utc) - timedelta(days=1)) == (False, IDLE_CHECK_SECONDS)
-    assert "Panorama export not scheduled: Invalid Panorama settings" in caplog.text
+    assert "Panorama task not scheduled: Invalid Panorama settings" in caplog.text
 
 
 def test_the_command_refuses_to_overlap_a_running_export(lake):

@@ -46,7 +46,7 @@ def plugin_settings(settings):
     for name, value in DEFAULTS.items():
         if not hasattr(settings, name):
             setattr(settings, name, value)
-    from panorama_openedx.schedule import EXPORT_ENTRY, beat_entry  # pylint: disable=import-outside-toplevel
+    from panorama_openedx.schedule import beat_entries  # pylint: disable=import-outside-toplevel
 
     backends = getattr(settings, "EVENT_TRACKING_BACKENDS", None)
     if isinstance(backends, dict):  # next to the LMS's own tracking_logs backend
@@ -55,4 +55,5 @@ def plugin_settings(settings):
     schedule = getattr(settings, "CELERYBEAT_SCHEDULE", None)
     if schedule is None:
         schedule = settings.CELERYBEAT_SCHEDULE = {}
-    schedule.setdefault(EXPORT_ENTRY, beat_entry())
+    for name, entry in beat_entries().items():
+        schedule.setdefault(name, entry)
