@@ -10,7 +10,8 @@ TEST_DATABASE_URL ?= mysql://root@127.0.0.1:3306/panorama_lms
 DEMO_SCALE ?= 0.01
 # The embedded default: a SQLite stand-in LMS and a local datalake folder, no cloud at all.
 DEMO_ENV := DATABASE_URL=sqlite:///var/demo/lms.sqlite3 LMS_STUB_VAR=$(CURDIR)/var/demo \
-	PANORAMA_MODE=CUSTOM PANORAMA_DATALAKE_DIR=$(CURDIR)/datalake LMS_HOST=local.openedx.io LMS_STUB_MONGOMOCK=true
+	PANORAMA_MODE=CUSTOM PANORAMA_DATALAKE_DIR=$(CURDIR)/datalake LMS_HOST=local.openedx.io LMS_STUB_MONGOMOCK=true \
+	PANORAMA_TRACKING_REDIS_URL=redis://127.0.0.1:6379/12 PANORAMA_LOGS_UPLOAD_TIMEOUT=1s
 
 help: ## list the targets
 	@grep -E '^[a-zA-Z_-]+:.*?## ' $(MAKEFILE_LIST) | awk 'BEGIN {FS = ":.*?## "}; {printf "  %-24s %s\n", $$1, $$2}'
@@ -24,13 +25,16 @@ $(VENV)/.installed: $(BIN)/activate requirements/test.txt requirements/base.txt 
 	$(BIN)/pip install -q --no-deps -e .
 	touch $@
 
-demo: $(VENV)/.installed ## seed the stand-in LMS (SQLite) and export it into ./datalake, no cloud at all
+demo: $(VENV)/.installed ## seed the stand-in LMS (SQLite), export it and its tracking events into ./datalake
 	rm -rf var/demo datalake && mkdir -p var/demo
 	$(DEMO_ENV) $(BIN)/python manage.py check
 	$(DEMO_ENV) $(BIN)/python manage.py migrate -v0
 	$(DEMO_ENV) $(BIN)/python manage.py panorama_settings
 	$(DEMO_ENV) $(BIN)/python manage.py seed_lms --scale $(DEMO_SCALE)
 	$(DEMO_ENV) $(BIN)/python manage.py panorama_export
+	$(DEMO_ENV) $(BIN)/python manage.py emit_demo_events --count 500 --reset
+	sleep 1
+	$(DEMO_ENV) $(BIN)/python manage.py panorama_upload_logs
 	$(DEMO_ENV) $(BIN)/python manage.py demo_report
 
 test: $(VENV)/.installed ## run the whole suite on MariaDB and Redis (see .ci/run to start them)

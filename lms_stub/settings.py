@@ -101,7 +101,12 @@ CELERYBEAT_SCHEDULE = {}
 
 # The LMS's tracking backends (lms/envs/common.py); the plugin adds its own beside them.
 EVENT_TRACKING_BACKENDS = {
-    "tracking_logs": {"ENGINE": "eventtracking.backends.logger.LoggerBackend", "OPTIONS": {"name": "tracking"}},
+    "tracking_logs": {
+        "ENGINE": "eventtracking.backends.routing.RoutingBackend",
+        "OPTIONS": {"backends": {"logger": {"ENGINE": "eventtracking.backends.logger.LoggerBackend",
+                                            "OPTIONS": {"name": "tracking", "max_event_size": 50000}}},
+                    "processors": []},  # the LMS adds track.shim's legacy-field processors here
+    },
 }
 
 # The YAML of a real LMS; here, the PANORAMA_* variables of the environment.

@@ -29,3 +29,21 @@ def catalog_for(settings, storage, duckdb_path: Path | None = None, explicit_des
         return GlueCatalog(aws.client(settings, "glue"), aws.client(settings, "athena"), settings.datalake_database,
                            settings.datalake_workgroup, storage.bucket, storage.prefix, settings.base_prefix)
     return None
+
+
+def logs_catalog_for(settings, storage):
+    """The catalog of the tracking logs: DuckDB beside a local datalake; Glue for the raw-logs bucket in CUSTOM."""
+    from panorama_openedx.conf import Mode  # pylint: disable=import-outside-toplevel
+    from panorama_openedx.datalake.storage import LocalStorage, S3Storage  # pylint: disable=import-outside-toplevel
+
+    if isinstance(storage, LocalStorage):
+        from panorama_openedx.catalog.duckdb import DuckDBCatalog  # pylint: disable=import-outside-toplevel
+
+        return DuckDBCatalog(storage.root / "panorama.duckdb", storage.root, settings.base_prefix)
+    if isinstance(storage, S3Storage) and settings.mode is Mode.CUSTOM:
+        from panorama_openedx import aws  # pylint: disable=import-outside-toplevel
+        from panorama_openedx.catalog.glue import GlueCatalog  # pylint: disable=import-outside-toplevel
+
+        return GlueCatalog(aws.client(settings, "glue"), aws.client(settings, "athena"), settings.datalake_database,
+                           settings.datalake_workgroup, storage.bucket, storage.prefix, settings.base_prefix)
+    return None

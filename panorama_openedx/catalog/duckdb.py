@@ -37,17 +37,35 @@ class DuckDBCatalog:
         warnings = self.sync([table])
         return warnings[0] if warnings else f"views in {self.path}"
 
+    def update_tracking_logs(self, keys: list[str]) -> str:  # pylint: disable=unused-argument
+        """The tracking-log view over ``<root>/tracking_logs`` (the local datalake folder)."""
+        from panorama_openedx.catalog import tracking  # pylint: disable=import-outside-toplevel
+
+        if not any((self.root / tracking.FOLDER).rglob("*.gz")):
+            return "no tracking-log object yet"
+        name = tracking.table_name(self.base_prefix)
+        with self._connect() as connection:
+            try:
+                connection.execute(f'CREATE OR REPLACE VIEW "{name}" AS {tracking.duckdb_sql(self.root)}')
+            except Exception as exc:  # duckdb.Error
+                raise CatalogError(f"DuckDB view {name} in {self.path}: {exc}") from exc
+        return f"view {name} in {self.path}"
+
+    def _connect(self):
+        import duckdb  # pylint: disable=import-outside-toplevel
+
+        try:
+            self.path.parent.mkdir(parents=True, exist_ok=True)
+            return duckdb.connect(str(self.path))
+        except (OSError, duckdb.Error) as exc:  # e.g. the file is open in an analyst's DuckDB
+            raise CatalogError(f"cannot open the DuckDB catalog {self.path}: {exc}") from exc
+
     def sync(self, tables: list[CatalogTable]) -> list[str]:
         """Create or replace the views of ``tables``; returns warnings (tables without files yet)."""
         import duckdb  # pylint: disable=import-outside-toplevel
 
         warnings = []
-        try:
-            self.path.parent.mkdir(parents=True, exist_ok=True)
-            connection = duckdb.connect(str(self.path))
-        except (OSError, duckdb.Error) as exc:  # e.g. the file is open in an analyst's DuckDB
-            raise CatalogError(f"cannot open the DuckDB catalog {self.path}: {exc}") from exc
-        with connection:
+        with self._connect() as connection:
             for table in tables:
                 raw, typed = view_names(self.base_prefix, table.name)
                 if not any((self.root / table.name).rglob("*.csv")):

@@ -138,35 +138,50 @@ class GlueCatalog:
         return f"Glue table {action}, {added} partition(s) added"
 
     @_aws_calls
-    def add_partitions(self, table: CatalogTable, keys: list[str]) -> int:
-        """Register the partitions of these file keys that Glue does not have yet; returns how many."""
+    def update_tracking_logs(self, keys: list[str]) -> str:
+        """The JSON tracking-log table over ``tracking_logs/`` of this bucket, and the partitions of ``keys``."""
         from botocore.exceptions import ClientError  # pylint: disable=import-outside-toplevel
 
-        raw, _ = view_names(self.base_prefix, table.name)
-        wanted = {}
-        for key in keys:
-            values = tuple(layout.partition_values(key))
-            wanted[values] = self.location(key.rsplit("/", 1)[0] + "/")
+        from panorama_openedx.catalog import tracking  # pylint: disable=import-outside-toplevel
+
+        wanted = tracking.glue_table_input(tracking.table_name(self.base_prefix), self.location(f"{tracking.FOLDER}/"))
         try:
-            existing = {tuple(p["Values"]) for page in self.glue.get_paginator("get_partitions").paginate(
-                DatabaseName=self.database, TableName=raw) for p in page["Partitions"]}
-            missing = [values for values in wanted if values not in existing]
-            descriptor = self.table_input(table)["StorageDescriptor"]
-            for first in range(0, len(missing), PARTITION_BATCH):
-                batch = missing[first:first + PARTITION_BATCH]
-                answer = self.glue.batch_create_partition(DatabaseName=self.database, TableName=raw, PartitionInputList=[
-                    {"Values": list(values), "StorageDescriptor": {**descriptor, "Location": wanted[values]}}
-                    for values in batch])
-                errors = [e for e in answer.get("Errors", [])
-                          if e.get("ErrorDetail", {}).get("ErrorCode") != "AlreadyExistsException"]
-                if errors:
-                    detail = errors[0]["ErrorDetail"]
-                    raise CatalogError(f"Glue refused {len(errors)} partition(s) of {raw}, e.g. "
-                                       f"{errors[0].get('PartitionValues')}: {detail.get('ErrorCode')}: "
-                                       f"{detail.get('ErrorMessage')}")
+            self.glue.get_table(DatabaseName=self.database, Name=wanted["Name"])
+            self.glue.update_table(DatabaseName=self.database, TableInput=wanted)
         except ClientError as exc:
-            raise _refused(exc) from exc
+            if exc.response["Error"]["Code"] != "EntityNotFoundException":
+                raise
+            self.glue.create_table(DatabaseName=self.database, TableInput=wanted)
+        added = self._register(wanted, {tuple(layout.partition_values(key)): self.location(key.rsplit("/", 1)[0] + "/")
+                                        for key in keys})
+        return f"Glue table {wanted['Name']}, {added} partition(s) added"
+
+    def _register(self, table_input: dict, wanted: dict) -> int:
+        """BatchCreatePartition for the partitions Glue does not have yet; per-partition errors reported."""
+        raw = table_input["Name"]
+        existing = {tuple(p["Values"]) for page in self.glue.get_paginator("get_partitions").paginate(
+            DatabaseName=self.database, TableName=raw) for p in page["Partitions"]}
+        missing = [values for values in wanted if values not in existing]
+        descriptor = table_input["StorageDescriptor"]
+        for first in range(0, len(missing), PARTITION_BATCH):
+            batch = missing[first:first + PARTITION_BATCH]
+            answer = self.glue.batch_create_partition(DatabaseName=self.database, TableName=raw, PartitionInputList=[
+                {"Values": list(values), "StorageDescriptor": {**descriptor, "Location": wanted[values]}}
+                for values in batch])
+            errors = [e for e in answer.get("Errors", [])
+                      if e.get("ErrorDetail", {}).get("ErrorCode") != "AlreadyExistsException"]
+            if errors:
+                detail = errors[0]["ErrorDetail"]
+                raise CatalogError(f"Glue refused {len(errors)} partition(s) of {raw}, e.g. "
+                                   f"{errors[0].get('PartitionValues')}: {detail.get('ErrorCode')}: "
+                                   f"{detail.get('ErrorMessage')}")
         return len(missing)
+
+    @_aws_calls
+    def add_partitions(self, table: CatalogTable, keys: list[str]) -> int:
+        """Register the partitions of these file keys that Glue does not have yet; returns how many."""
+        return self._register(self.table_input(table), {
+            tuple(layout.partition_values(key)): self.location(key.rsplit("/", 1)[0] + "/") for key in keys})
 
     @_aws_calls
     def run_query(self, sql: str) -> str:

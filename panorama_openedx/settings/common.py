@@ -41,6 +41,21 @@ DEFAULTS = {
 }
 
 
+STREAM_BACKEND = {"ENGINE": "panorama_openedx.tracking.backend.RedisStreamBackend", "OPTIONS": {}}
+
+
+def add_tracking_backend(settings):
+    """
+    Put the Redis-stream backend where it receives what the tracking log receives: inside the LMS's
+    ``tracking_logs`` routing backend, after its legacy-field processors; at the top level otherwise.
+    """
+    backends = getattr(settings, "EVENT_TRACKING_BACKENDS", None)
+    if not isinstance(backends, dict):
+        return
+    routed = (backends.get("tracking_logs") or {}).get("OPTIONS", {}).get("backends")
+    (routed if isinstance(routed, dict) else backends).setdefault("panorama_stream", dict(STREAM_BACKEND))
+
+
 def plugin_settings(settings):
     """Set each default that the settings module does not define yet, and add the export to Celery beat."""
     for name, value in DEFAULTS.items():
@@ -48,10 +63,7 @@ def plugin_settings(settings):
             setattr(settings, name, value)
     from panorama_openedx.schedule import beat_entries  # pylint: disable=import-outside-toplevel
 
-    backends = getattr(settings, "EVENT_TRACKING_BACKENDS", None)
-    if isinstance(backends, dict):  # next to the LMS's own tracking_logs backend
-        backends.setdefault("panorama_stream", {
-            "ENGINE": "panorama_openedx.tracking.backend.RedisStreamBackend", "OPTIONS": {}})
+    add_tracking_backend(settings)
     schedule = getattr(settings, "CELERYBEAT_SCHEDULE", None)
     if schedule is None:
         schedule = settings.CELERYBEAT_SCHEDULE = {}

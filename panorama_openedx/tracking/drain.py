@@ -1,6 +1,7 @@
 """One drain of the tracking events, from the settings: what the command and the Celery task both run."""
 from __future__ import annotations
 
+from panorama_openedx.catalog import logs_catalog_for
 from panorama_openedx.datalake.storage import logs_storage_for
 from panorama_openedx.tracking.shipper import DrainReport, StreamShipper
 
@@ -10,7 +11,10 @@ class NotShipping(Exception):
 
 
 def drain(settings) -> DrainReport:
-    """Ship the due tracking events to the raw-logs bucket (or the local datalake folder)."""
+    """
+    Ship the due tracking events to the raw-logs bucket (or the local datalake folder), then bring the
+    tracking-log table of the catalog in step (raises CatalogError after a successful, acknowledged drain).
+    """
     import redis  # pylint: disable=import-outside-toplevel
 
     if not settings.mode.ships_tracking_logs:
@@ -18,9 +22,14 @@ def drain(settings) -> DrainReport:
     if settings.tracking_source != "stream":
         raise NotShipping("PANORAMA_TRACKING_SOURCE = 'file' is not available in this version yet: use 'stream'")
     client = redis.Redis.from_url(settings.tracking_redis_url.reveal(), socket_connect_timeout=5, socket_timeout=30)
+    storage = logs_storage_for(settings)
     try:
-        shipper = StreamShipper(client, logs_storage_for(settings), settings.lms_host,
+        shipper = StreamShipper(client, storage, settings.lms_host,
                                 settings.logs_total_file_size, settings.logs_upload_timeout.total_seconds())
-        return shipper.drain()
+        report = shipper.drain()
     finally:
         client.close()
+    catalog = logs_catalog_for(settings, storage)
+    if catalog is not None and report.objects:
+        report.catalog = catalog.update_tracking_logs(report.objects)
+    return report

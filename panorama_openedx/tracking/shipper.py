@@ -47,6 +47,7 @@ class DrainReport:
     skipped: int = 0  # stream entries that are not JSON events
     waiting: int = 0  # events left for a later run (their object is neither full nor old enough)
     message: str = ""
+    catalog: str = ""
 
 
 def _id_ms(stream_id: str) -> int:

@@ -104,7 +104,18 @@ def test_a_redis_outage_drops_and_counts_without_slowing_requests(shipping, tmp_
         process.wait()
 
 
-def test_the_plugin_registers_the_backend_beside_the_lms_ones():
-    backends = django_settings.EVENT_TRACKING_BACKENDS
-    assert backends["panorama_stream"]["ENGINE"] == "panorama_openedx.tracking.backend.RedisStreamBackend"
-    assert "tracking_logs" in backends
+def test_the_plugin_puts_the_backend_inside_the_lms_tracking_logs_router():
+    """It then receives what tracking.log receives, after the LMS's legacy-field processors."""
+    routed = django_settings.EVENT_TRACKING_BACKENDS["tracking_logs"]["OPTIONS"]["backends"]
+    assert routed["panorama_stream"]["ENGINE"] == "panorama_openedx.tracking.backend.RedisStreamBackend"
+    assert "logger" in routed and "panorama_stream" not in django_settings.EVENT_TRACKING_BACKENDS
+
+
+def test_without_a_router_the_backend_goes_to_the_top_level():
+    from types import SimpleNamespace  # pylint: disable=import-outside-toplevel
+
+    from panorama_openedx.settings.common import add_tracking_backend  # pylint: disable=import-outside-toplevel
+
+    lms = SimpleNamespace(EVENT_TRACKING_BACKENDS={"other": {"ENGINE": "x.Y"}})
+    add_tracking_backend(lms)
+    assert lms.EVENT_TRACKING_BACKENDS["panorama_stream"]["ENGINE"].endswith("RedisStreamBackend")

@@ -6,6 +6,7 @@ Exit 0 when everything due was shipped (or another drainer is running), 1 when R
 """
 from django.core.management.base import BaseCommand, CommandError
 
+from panorama_openedx.catalog.tables import CatalogError
 from panorama_openedx.conf import get_settings
 from panorama_openedx.datalake.storage import StorageError
 from panorama_openedx.tracking.drain import NotShipping, drain
@@ -25,6 +26,9 @@ class Command(BaseCommand):
         except (StorageError, ShipperError, redis.RedisError) as exc:
             raise CommandError(f"Tracking events not shipped: {exc}. Nothing unshipped was acknowledged; the "
                                "next run retries.") from exc
+        except CatalogError as exc:
+            raise CommandError(f"Tracking events shipped, but the catalog was not updated: {exc}. "
+                               "Run panorama_catalog.") from exc
         if report.message:
             self.stdout.write(report.message)
         for key in report.objects:
@@ -32,3 +36,5 @@ class Command(BaseCommand):
         self.stdout.write(f"{report.events:,} events in {len(report.objects)} object(s), {report.bytes:,} bytes; "
                           f"{report.waiting:,} waiting for a fuller or older object; {report.skipped:,} skipped "
                           "(not JSON events)")
+        if report.catalog:
+            self.stdout.write(f"catalog: {report.catalog}")

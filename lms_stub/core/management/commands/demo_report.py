@@ -25,6 +25,9 @@ QUESTIONS = {
                || CAST(CAST(least(floor(percent_grade * 10), 9) * 10 + 10 AS INTEGER) AS VARCHAR) || '%' AS grade,
                count(*) AS learners, sum(CASE WHEN letter_grade <> '' THEN 1 ELSE 0 END) AS passed
         FROM openedx_table_grades_persistentcoursegrade GROUP BY grade ORDER BY grade""",
+    "Video plays per course per day (tracking events)": """
+        SELECT context.course_id AS course_id, year || '-' || month || '-' || day AS day, count(*) AS plays
+        FROM openedx_tracking_logs WHERE name = 'play_video' GROUP BY ALL ORDER BY course_id, day""",
 }
 
 
