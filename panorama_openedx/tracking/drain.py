@@ -3,6 +3,7 @@ from __future__ import annotations
 
 from panorama_openedx.catalog import logs_catalog_for
 from panorama_openedx.datalake.storage import logs_storage_for
+from panorama_openedx.tracking.file_source import FileShipper
 from panorama_openedx.tracking.shipper import DrainReport, StreamShipper
 
 
@@ -19,16 +20,18 @@ def drain(settings) -> DrainReport:
 
     if not settings.mode.ships_tracking_logs:
         raise NotShipping(f"PANORAMA_MODE is {settings.mode}: tracking events are not shipped")
-    if settings.tracking_source != "stream":
-        raise NotShipping("PANORAMA_TRACKING_SOURCE = 'file' is not available in this version yet: use 'stream'")
-    client = redis.Redis.from_url(settings.tracking_redis_url.reveal(), socket_connect_timeout=5, socket_timeout=30)
     storage = logs_storage_for(settings)
-    try:
-        shipper = StreamShipper(client, storage, settings.lms_host,
-                                settings.logs_total_file_size, settings.logs_upload_timeout.total_seconds())
-        report = shipper.drain()
-    finally:
-        client.close()
+    if settings.tracking_source == "file":
+        report = FileShipper(settings.tracking_log_path, storage, settings.lms_host, settings.logs_total_file_size,
+                             settings.logs_upload_timeout.total_seconds()).drain()
+    else:
+        client = redis.Redis.from_url(settings.tracking_redis_url.reveal(), socket_connect_timeout=5,
+                                      socket_timeout=30)
+        try:
+            report = StreamShipper(client, storage, settings.lms_host, settings.logs_total_file_size,
+                                   settings.logs_upload_timeout.total_seconds()).drain()
+        finally:
+            client.close()
     catalog = logs_catalog_for(settings, storage)
     if catalog is not None and report.objects:
         report.catalog = catalog.update_tracking_logs(report.objects)

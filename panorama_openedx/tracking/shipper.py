@@ -54,14 +54,33 @@ def _id_ms(stream_id: str) -> int:
     return int(stream_id.split("-", 1)[0])
 
 
-def _key(lms_host: str, day: str, first: str, last: str) -> str:
+def _key(lms_host: str, day: str, label: str) -> str:
     year, month, dom = day.split("-")
-    return (f"tracking_logs/{layout.partition_segment('lms', lms_host)}/year={year}/month={month}/day={dom}/"
-            f"{first.replace('-', '.')}_{last.replace('-', '.')}.gz")
+    return f"tracking_logs/{layout.partition_segment('lms', lms_host)}/year={year}/month={month}/day={dom}/{label}.gz"
 
 
-def _event_day(event: dict, stream_id: str) -> str:
-    """The UTC date of the event (its ``time`` or ``timestamp``), else the time it entered the stream."""
+def write_day_objects(storage, lms_host: str, label: str, events, report: DrainReport):
+    """
+    One gzip NDJSON object per UTC day of ``events`` (``(raw JSON bytes, parsed event, fallback day)``), named
+    ``label`` in each day's folder; raises StorageError before anything is acknowledged.
+    """
+    by_day: dict[str, list] = {}
+    for raw, event, fallback in events:
+        by_day.setdefault(_event_day(event, fallback), []).append(raw)
+    for day, rows in sorted(by_day.items()):
+        key = _key(lms_host, day, label)
+        staged = storage.stage(key)
+        with gzip.open(staged.path, "wb", compresslevel=6) as handle:
+            for raw in rows:
+                handle.write(raw + b"\n")
+        staged.commit()
+        report.objects.append(key)
+        report.events += len(rows)
+        report.bytes += sum(len(raw) + 1 for raw in rows)
+
+
+def _event_day(event: dict, fallback: str) -> str:
+    """The UTC date of the event (its ``time`` or ``timestamp``), else ``fallback``."""
     for name in ("time", "timestamp"):
         value = event.get(name)
         if isinstance(value, str) and len(value) >= 10:
@@ -72,6 +91,11 @@ def _event_day(event: dict, stream_id: str) -> str:
             if parsed.tzinfo is not None:
                 parsed = parsed.astimezone(timezone.utc)
             return parsed.strftime("%Y-%m-%d")
+    return fallback
+
+
+def _stream_day(stream_id: str) -> str:
+    """The day an entry entered the stream: the fallback for events without a time."""
     return datetime.fromtimestamp(_id_ms(stream_id) / 1000, timezone.utc).strftime("%Y-%m-%d")
 
 
@@ -148,7 +172,7 @@ class StreamShipper:
         first, last = entries[0][0].decode(), entries[-1][0].decode()
         if not resumed:
             self.client.hset(PENDING, mapping={"first": first, "last": last})
-        by_day: dict[str, list] = {}
+        events = []
         for stream_id, fields in entries:
             raw = fields.get(b"event")
             try:
@@ -158,17 +182,9 @@ class StreamShipper:
             if not isinstance(event, dict):
                 report.skipped += 1
                 continue
-            by_day.setdefault(_event_day(event, stream_id.decode()), []).append((stream_id.decode(), raw))
-        for day, rows in sorted(by_day.items()):
-            key = _key(self.lms_host, day, rows[0][0], rows[-1][0])
-            staged = self.storage.stage(key)
-            with gzip.open(staged.path, "wb", compresslevel=6) as handle:
-                for _, raw in rows:
-                    handle.write(raw + b"\n")
-            staged.commit()  # raises StorageError: nothing acknowledged, the next run rewrites the same keys
-            report.objects.append(key)
-            report.events += len(rows)
-            report.bytes += sum(len(raw) + 1 for _, raw in rows)
+            events.append((raw, event, _stream_day(stream_id.decode())))
+        write_day_objects(self.storage, self.lms_host, f"{first.replace('-', '.')}_{last.replace('-', '.')}", events,
+                          report)
         with self.client.pipeline(transaction=True) as pipe:
             pipe.set(POSITION, last)
             pipe.delete(PENDING)

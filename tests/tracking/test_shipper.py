@@ -165,9 +165,14 @@ def test_the_command_ships_through_the_settings(redis_client, settings, tmp_path
     assert "7 events in 1 object(s)" in out.getvalue()
     assert [n for numbers in shipped(tmp_path).values() for n in numbers] == list(range(7))
     settings.PANORAMA_TRACKING_SOURCE = "file"
-    with pytest.raises(CommandError, match="'file' is not available in this version yet") as caught:
-        call_command("panorama_upload_logs", stdout=io.StringIO())
-    assert caught.value.returncode == 2
+    log_file = tmp_path / "logs" / "tracking.log"
+    log_file.parent.mkdir()
+    log_file.write_text('2026-12-04 10:00:00,000 INFO 7 [tracking] {"name": "from_file", "n": 100, '
+                        '"time": "2026-12-04T10:00:00+00:00"}\n', encoding="utf-8")
+    settings.PANORAMA_TRACKING_LOG_PATH = str(log_file)
+    out = io.StringIO()
+    call_command("panorama_upload_logs", stdout=out)
+    assert "1 events in 1 object(s)" in out.getvalue()
     settings.PANORAMA_MODE = "FREE"
     with pytest.raises(CommandError, match="PANORAMA_MODE is FREE: tracking events are not shipped"):
         call_command("panorama_upload_logs", stdout=io.StringIO())
