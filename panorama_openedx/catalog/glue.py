@@ -146,8 +146,13 @@ class GlueCatalog:
 
         wanted = tracking.glue_table_input(tracking.table_name(self.base_prefix), self.location(f"{tracking.FOLDER}/"))
         try:
-            self.glue.get_table(DatabaseName=self.database, Name=wanted["Name"])
-            self.glue.update_table(DatabaseName=self.database, TableInput=wanted)
+            current = self.glue.get_table(DatabaseName=self.database, Name=wanted["Name"])["Table"]
+            descriptor, target = current.get("StorageDescriptor", {}), wanted["StorageDescriptor"]
+            if (_columns(current) != _columns(wanted) or descriptor.get("Location") != target["Location"]
+                    or descriptor.get("SerdeInfo", {}).get("SerializationLibrary")
+                    != target["SerdeInfo"]["SerializationLibrary"]
+                    or [k["Name"] for k in current.get("PartitionKeys", [])] != list(tracking.PARTITIONS)):
+                self.glue.update_table(DatabaseName=self.database, TableInput=wanted)  # not on every drain
         except ClientError as exc:
             if exc.response["Error"]["Code"] != "EntityNotFoundException":
                 raise

@@ -67,3 +67,20 @@ def test_glue_json_table_and_partitions(shipping, redis_client, aws_datalake):
     assert [p["Values"] for p in partitions] == [[HOST, "2026", "12", "04"]]
     assert partitions[0]["StorageDescriptor"]["Location"] == (
         f"s3://panorama-lake/tracking_logs/lms={HOST}/year=2026/month=12/day=04/")
+
+
+def test_a_second_drain_adds_partitions_without_rewriting_the_table(shipping, redis_client, aws_datalake):
+    shipping.PANORAMA_RAW_LOGS_BUCKET = "panorama-lake"
+    add_events(redis_client, 3)
+    time.sleep(1.1)
+    call_command("panorama_upload_logs", stdout=io.StringIO())
+    glue = boto3.client("glue", region_name="us-east-1")
+    versions = len(glue.get_table_versions(DatabaseName="panorama", TableName="openedx_tracking_logs")["TableVersions"])
+    redis_client.xadd(STREAM, {"event": json.dumps({"name": "x", "time": "2026-12-05T00:00:01+00:00"})})
+    time.sleep(1.1)
+    call_command("panorama_upload_logs", stdout=io.StringIO())
+    assert len(glue.get_table_versions(DatabaseName="panorama", TableName="openedx_tracking_logs")[
+        "TableVersions"]) == versions
+    days = sorted(p["Values"][3] for p in glue.get_partitions(DatabaseName="panorama",
+                                                                TableName="openedx_tracking_logs")["Partitions"])
+    assert days == ["04", "05"]
