@@ -22,6 +22,14 @@ def add_events(client, count):
             "context": {"course_id": "course-v1:O+C+R", "user_id": n, "org_id": "O", "path": "/event"}})})
 
 
+def ship_to_s3(shipping, redis_client, count):
+    """Events older than the 1 s upload timeout, drained into the raw-logs bucket on moto."""
+    shipping.PANORAMA_RAW_LOGS_BUCKET = "panorama-lake"
+    add_events(redis_client, count)
+    time.sleep(1.1)
+    call_command("panorama_upload_logs", stdout=io.StringIO())
+
+
 @pytest.fixture
 def shipping(settings, tmp_path):
     settings.PANORAMA_MODE = "CUSTOM"
@@ -50,10 +58,7 @@ def test_duckdb_view_returns_the_shipped_events(shipping, redis_client, tmp_path
 
 
 def test_glue_json_table_and_partitions(shipping, redis_client, aws_datalake):
-    shipping.PANORAMA_RAW_LOGS_BUCKET = "panorama-lake"
-    add_events(redis_client, 5)
-    time.sleep(1.1)
-    call_command("panorama_upload_logs", stdout=io.StringIO())
+    ship_to_s3(shipping, redis_client, 5)
     glue = boto3.client("glue", region_name="us-east-1")
     table = glue.get_table(DatabaseName="panorama", Name="openedx_tracking_logs")["Table"]
     descriptor = table["StorageDescriptor"]
@@ -70,10 +75,7 @@ def test_glue_json_table_and_partitions(shipping, redis_client, aws_datalake):
 
 
 def test_a_second_drain_adds_partitions_without_rewriting_the_table(shipping, redis_client, aws_datalake):
-    shipping.PANORAMA_RAW_LOGS_BUCKET = "panorama-lake"
-    add_events(redis_client, 3)
-    time.sleep(1.1)
-    call_command("panorama_upload_logs", stdout=io.StringIO())
+    ship_to_s3(shipping, redis_client, 3)
     glue = boto3.client("glue", region_name="us-east-1")
     versions = len(glue.get_table_versions(DatabaseName="panorama", TableName="openedx_tracking_logs")["TableVersions"])
     redis_client.xadd(STREAM, {"event": json.dumps({"name": "x", "time": "2026-12-05T00:00:01+00:00"})})
