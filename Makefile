@@ -1,12 +1,16 @@
 SHELL := /bin/bash
 .DEFAULT_GOAL := help
-.PHONY: help demo test check-lms-constraints compile-requirements upgrade clean services
+.PHONY: help demo test test-tutor tutor-venv check-lms-constraints compile-requirements upgrade clean services
 
 PYTHON ?= python3
 VENV := .venv
 BIN := $(VENV)/bin
 LMS_CONSTRAINTS ?= ../shared/lms-constraints.txt
 TEST_DATABASE_URL ?= mysql://root@127.0.0.1:3306/panorama_lms
+# Tutor 21 conflicts with the app's Celery (click versions): the Tutor plugin (tutor/) is tested with a Tutor of
+# its own virtualenv, which tests/tutor/ calls through this path.
+TUTOR_VENV := .venv-tutor
+TUTOR_EXECUTABLE ?= $(CURDIR)/$(TUTOR_VENV)/bin/tutor
 DEMO_SCALE ?= 0.01
 # The embedded default: a SQLite stand-in LMS and a local datalake folder, no cloud at all.
 DEMO_ENV := DATABASE_URL=sqlite:///var/demo/lms.sqlite3 LMS_STUB_VAR=$(CURDIR)/var/demo \
@@ -25,6 +29,16 @@ $(VENV)/.installed: $(BIN)/activate requirements/test.txt requirements/base.txt 
 	$(BIN)/pip install -q --no-deps -e .
 	touch $@
 
+$(TUTOR_VENV)/bin/activate:
+	$(PYTHON) -m venv $(TUTOR_VENV)
+
+$(TUTOR_VENV)/.installed: $(TUTOR_VENV)/bin/activate tutor/pyproject.toml
+	$(TUTOR_VENV)/bin/pip install -q --upgrade pip
+	$(TUTOR_VENV)/bin/pip install -q -e "./tutor[mfe]"
+	touch $@
+
+tutor-venv: $(TUTOR_VENV)/.installed ## the virtualenv of the Tutor plugin: Tutor 21, tutor-mfe, tutor-contrib-panorama (editable)
+
 demo: $(VENV)/.installed ## seed the stand-in LMS (SQLite), export it and its tracking events into ./datalake
 	rm -rf var/demo datalake && mkdir -p var/demo
 	$(DEMO_ENV) $(BIN)/python manage.py check
@@ -37,9 +51,12 @@ demo: $(VENV)/.installed ## seed the stand-in LMS (SQLite), export it and its tr
 	$(DEMO_ENV) $(BIN)/python manage.py panorama_upload_logs
 	$(DEMO_ENV) $(BIN)/python manage.py demo_report
 
-test: $(VENV)/.installed ## run the whole suite on MariaDB and Redis (see .ci/run to start them)
+test: $(VENV)/.installed $(TUTOR_VENV)/.installed ## run the whole suite on MariaDB and Redis (see .ci/run to start them)
 	DATABASE_URL=$(TEST_DATABASE_URL) $(BIN)/python manage.py check
-	DATABASE_URL=$(TEST_DATABASE_URL) $(BIN)/pytest
+	DATABASE_URL=$(TEST_DATABASE_URL) TUTOR_EXECUTABLE=$(TUTOR_EXECUTABLE) $(BIN)/pytest
+
+test-tutor: $(VENV)/.installed $(TUTOR_VENV)/.installed ## only the Tutor plugin's tests (tests/tutor: no database, no Docker)
+	TUTOR_EXECUTABLE=$(TUTOR_EXECUTABLE) $(BIN)/pytest tests/tutor
 
 check-lms-constraints: $(VENV)/.installed ## the package installs under the LMS's pinned versions, unchanged
 	@mkdir -p var
@@ -60,6 +77,7 @@ compile-requirements: $(VENV)/.installed ## pip-compile requirements/*.in agains
 upgrade: PIP_COMPILE_OPTS = --upgrade
 upgrade: compile-requirements ## recompile every requirements file with the newest allowed versions
 
-clean: ## remove the virtualenv, the demo data and caches
-	rm -rf $(VENV) var datalake build dist *.egg-info .pytest_cache .coverage coverage.xml
+clean: ## remove the virtualenvs, the demo data and caches
+	rm -rf $(VENV) $(TUTOR_VENV) var datalake build dist *.egg-info tutor/*.egg-info tutor/build .pytest_cache \
+		.coverage coverage.xml
 	find . -name __pycache__ -prune -exec rm -rf {} +

@@ -58,6 +58,8 @@ MIDDLEWARE = [
     "django.middleware.common.CommonMiddleware",
     "django.middleware.csrf.CsrfViewMiddleware",
     "django.contrib.auth.middleware.AuthenticationMiddleware",
+    # Rebuilds the JWT cookie the MFEs send in two halves (edx-drf-extensions), as the LMS does.
+    "edx_rest_framework_extensions.auth.jwt.middleware.JwtAuthCookieMiddleware",
     "django.contrib.messages.middleware.MessageMiddleware",
 ]
 ROOT_URLCONF = "lms_stub.urls"
@@ -73,6 +75,37 @@ TEMPLATES = [{
 STATIC_URL = "/static/"
 REST_FRAMEWORK = {
     "DEFAULT_AUTHENTICATION_CLASSES": ["rest_framework.authentication.SessionAuthentication"],
+}
+
+
+def _signing_keys():
+    """An RSA key pair made at start-up: the LMS signs the MFEs' JWTs with its private JWK (RS512)."""
+    import json  # pylint: disable=import-outside-toplevel
+
+    from cryptography.hazmat.primitives.asymmetric import rsa  # pylint: disable=import-outside-toplevel
+    from jwt.algorithms import RSAAlgorithm  # pylint: disable=import-outside-toplevel
+
+    key = rsa.generate_private_key(public_exponent=65537, key_size=2048)
+    private = {**json.loads(RSAAlgorithm.to_jwk(key)), "kid": "stand-in"}
+    public = {**json.loads(RSAAlgorithm.to_jwk(key.public_key())), "kid": "stand-in"}
+    return json.dumps(private), json.dumps({"keys": [public]})
+
+
+_PRIVATE_JWK, _PUBLIC_JWKS = _signing_keys()
+# JWTs as the LMS issues them to the MFEs. Without JWT_PUBLIC_SIGNING_JWK_SET, edx-drf-extensions
+# would accept any signature (it verifies against an empty key set); the LMS always sets it.
+JWT_AUTH = {
+    "JWT_PRIVATE_SIGNING_JWK": _PRIVATE_JWK,
+    "JWT_PUBLIC_SIGNING_JWK_SET": _PUBLIC_JWKS,
+    "JWT_SIGNING_ALGORITHM": "RS512",
+    "JWT_ISSUERS": [{"ISSUER": f"{LMS_ROOT_URL}/oauth2", "AUDIENCE": "lms-key",
+                     "SECRET_KEY": os.environ.get("LMS_STUB_JWT_SECRET", "stand-in-jwt-secret")}],
+    "JWT_ALGORITHM": "HS256",
+    "JWT_AUTH_COOKIE": "edx-jwt-cookie",
+    "JWT_AUTH_COOKIE_HEADER_PAYLOAD": "edx-jwt-cookie-header-payload",
+    "JWT_AUTH_COOKIE_SIGNATURE": "edx-jwt-cookie-signature",
+    "JWT_AUTH_HEADER_PREFIX": "JWT",
+    "JWT_DECODE_HANDLER": "edx_rest_framework_extensions.auth.jwt.decoder.jwt_decode_handler",
 }
 LOGGING = {
     "version": 1,

@@ -7,7 +7,7 @@ AWS clients built from the Panorama settings: credentials (or the default chain)
 from __future__ import annotations
 
 
-def client(settings, service: str, attempts: int = 5):
+def client(settings, service: str, attempts: int = 5, read_timeout: int = 60):
     """A boto3 client for ``service`` ("s3", "glue", "athena", "quicksight", ...); ``attempts`` counts retries too."""
     import boto3  # pylint: disable=import-outside-toplevel
     from botocore.config import Config  # pylint: disable=import-outside-toplevel
@@ -19,6 +19,6 @@ def client(settings, service: str, attempts: int = 5):
     endpoint = (settings.s3_endpoint_url or None) if service == "s3" else None
     return boto3.client(
         service, region_name=settings.region, endpoint_url=endpoint,
-        config=Config(connect_timeout=10, read_timeout=60, retries={"max_attempts": attempts, "mode": "standard"}),
+        config=Config(connect_timeout=10, read_timeout=read_timeout, retries={"max_attempts": attempts, "mode": "standard"}),
         **credentials,
     )

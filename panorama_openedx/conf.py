@@ -140,6 +140,13 @@ class PanoramaSettings:  # pylint: disable=too-many-instance-attributes
     tracking_log_path: Path | None
     tracking_redis_url: Secret
     tracking_stream_maxlen: int
+    embed_session_minutes: int
+    embed_allowed_domains: tuple[str, ...]
+    demo_dashboards_url: str
+    free_dashboards_url: str
+    saas_dashboards_url: str
+    provider_region: str
+    provider_timeout: timedelta
 
     @property
     def extracts(self) -> bool:
@@ -401,7 +408,7 @@ def _redis_url(raw) -> Secret:
     return Secret(value)
 
 
-def _count(minimum: int):
+def _count(minimum: int, maximum: int | None = None):
     def parse(raw) -> int:
         if isinstance(raw, bool):
             raise ValueError("")
@@ -411,9 +418,36 @@ def _count(minimum: int):
             raise ValueError("") from None
         if value < minimum:
             raise ValueError(f"it is below {minimum}")
+        if maximum is not None and value > maximum:
+            raise ValueError(f"it is above {maximum}")
         return value
 
     return parse
+
+
+def _origins(raw) -> tuple[str, ...]:
+    items = raw.split(",") if isinstance(raw, str) else raw
+    if not isinstance(items, (list, tuple)):
+        raise ValueError("it is not a list")
+    origins = []
+    for item in items:
+        parts = urlsplit(_text(item).strip())
+        if parts.scheme != "https" or not parts.hostname or parts.path not in ("", "/") or parts.query:
+            raise ValueError(f"{item!r} is not an https:// origin")
+        origins.append(f"https://{parts.netloc}")
+    return tuple(dict.fromkeys(origins))
+
+
+def _embedding_origins(values, source):
+    """The LMS and the Panorama MFE, over https: where the dashboards are embedded."""
+    host = values.get("lms_host")
+    urls = [f"https://{host}"] if host else []
+    mfe_config = getattr(source, "MFE_CONFIG", None) or {}
+    for key in ("PANORAMA_URL", "BASE_URL"):
+        parts = urlsplit(str(mfe_config.get(key) or ""))
+        if parts.hostname:
+            urls.append(f"https://{parts.netloc}")
+    return "PANORAMA_EMBED_ALLOWED_DOMAINS", urls
 
 
 def _lms_redis(values, source):
@@ -542,6 +576,22 @@ SPECS: tuple[_Spec, ...] = (
           derive=_lms_redis, secret=True),
     _Spec("tracking_stream_maxlen", "PANORAMA_TRACKING_STREAM_MAXLEN", _count(1000),
           "a number of events, at least 1000"),
+    _Spec("embed_session_minutes", "PANORAMA_EMBED_SESSION_MINUTES", _count(15, 600),
+          "a number of minutes between 15 and 600 (QuickSight's limits)", used_in=_QUICKSIGHT),
+    _Spec("embed_allowed_domains", "PANORAMA_EMBED_ALLOWED_DOMAINS", _origins,
+          "a list of https:// origins (None: https://<LMS host> and the origin of MFE_CONFIG['PANORAMA_URL'])",
+          derive=_embedding_origins, used_in=_QUICKSIGHT),
+    _Spec("demo_dashboards_url", "PANORAMA_DEMO_DASHBOARDS_URL", _required(_url),
+          "the http(s):// URL of the provider's demo dashboards API", used_in=(Mode.DEMO,)),
+    _Spec("free_dashboards_url", "PANORAMA_FREE_DASHBOARDS_URL", _required(_url),
+          "the http(s):// URL of the provider's FREE dashboards API", used_in=(Mode.FREE,)),
+    _Spec("saas_dashboards_url", "PANORAMA_SAAS_DASHBOARDS_URL", _required(_url),
+          "the http(s):// URL of the provider's SAAS dashboards API", used_in=(Mode.SAAS,)),
+    _Spec("provider_region", "PANORAMA_PROVIDER_REGION", _required(_pattern(r"[a-z]{2}(-[a-z]+)+-\d+")),
+          "an AWS region name such as 'us-east-1'", used_in=(Mode.FREE, Mode.SAAS)),
+    _Spec("provider_timeout", "PANORAMA_PROVIDER_TIMEOUT", _duration,
+          "a duration such as 30 or '30s' (seconds, or a number with s, m, h or d), longer than zero",
+          used_in=(Mode.DEMO, Mode.FREE, Mode.SAAS)),
 )
 
 # PanoramaSettings declares its fields in this order for describe(); keep both lists complete.
@@ -582,7 +632,7 @@ def get_settings() -> PanoramaSettings:
     return result.settings
 
 
-_DEPENDENCIES = {"LMS_BASE", "AWS_ACCESS_KEY_ID", "AWS_SECRET_ACCESS_KEY", "DATABASES"}
+_DEPENDENCIES = {"LMS_BASE", "AWS_ACCESS_KEY_ID", "AWS_SECRET_ACCESS_KEY", "DATABASES", "MFE_CONFIG"}
 
 
 @receiver(setting_changed)

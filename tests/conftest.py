@@ -120,3 +120,6 @@ def run_manage(*args, env=None, timeout=300):
     full_env = {**os.environ, "DATABASE_URL": current_database_url(), **(env or {})}
     return subprocess.run([sys.executable, str(REPO_ROOT / "manage.py"), *args], cwd=REPO_ROOT, env=full_env,
                           capture_output=True, text=True, timeout=timeout, check=False)
+
+
+from tests.dashboard_fixtures import cast, custom_mode, provider, quicksight  # noqa: E402,F401  pylint: disable=wrong-import-position,unused-import

@@ -40,6 +40,15 @@ INVALID = [
     ("PANORAMA_TRACKING_LOG_PATH", "logs/tracking.log", {}, "an absolute file path"),
     ("PANORAMA_TRACKING_REDIS_URL", "http://redis:6379", {}, "a redis://, rediss:// or unix:// URL"),
     ("PANORAMA_TRACKING_STREAM_MAXLEN", 10, {}, "at least 1000"),
+    ("PANORAMA_EMBED_SESSION_MINUTES", 700, EXTRACTING, "between 15 and 600"),
+    ("PANORAMA_EMBED_ALLOWED_DOMAINS", ["http://lms.example.com"], EXTRACTING, "https:// origins"),
+    ("PANORAMA_DEMO_DASHBOARDS_URL", "", {}, "URL of the provider's demo dashboards API"),
+    ("PANORAMA_FREE_DASHBOARDS_URL", "gopher://x", {"PANORAMA_MODE": "FREE", "PANORAMA_BUCKET": "lake"},
+     "URL of the provider's FREE dashboards API"),
+    ("PANORAMA_SAAS_DASHBOARDS_URL", "not a url", {"PANORAMA_MODE": "SAAS", "PANORAMA_BUCKET": "lake"},
+     "URL of the provider's SAAS dashboards API"),
+    ("PANORAMA_PROVIDER_REGION", "Europe", {"PANORAMA_MODE": "FREE", "PANORAMA_BUCKET": "lake"}, "AWS region name"),
+    ("PANORAMA_PROVIDER_TIMEOUT", "0s", {}, "longer than zero"),
 ]
 SECRET = {spec.setting for spec in SPECS if spec.secret}
 

@@ -38,6 +38,13 @@ DEFAULTS = {
     "PANORAMA_TRACKING_LOG_PATH": "/openedx/data/logs/tracking.log",
     "PANORAMA_TRACKING_REDIS_URL": None,  # None: the LMS's Redis (its cache, else its Celery broker)
     "PANORAMA_TRACKING_STREAM_MAXLEN": 1_000_000,  # events kept in the stream at most (approximately)
+    "PANORAMA_EMBED_SESSION_MINUTES": 60,  # lifetime of a QuickSight embedding session (15-600)
+    "PANORAMA_EMBED_ALLOWED_DOMAINS": None,  # None: https://<LMS host> and the Panorama MFE's origin
+    "PANORAMA_DEMO_DASHBOARDS_URL": "https://panorama-get-demo-dashboards.aulasneo.link/get-demo-dashboards",
+    "PANORAMA_FREE_DASHBOARDS_URL": "https://panorama-get-free-dashboards.aulasneo.link/get-free-dashboards",
+    "PANORAMA_SAAS_DASHBOARDS_URL": "https://panorama-get-saas-dashboards.aulasneo.link/get-saas-dashboards",
+    "PANORAMA_PROVIDER_REGION": "us-east-1",  # SigV4 region of the FREE/SAAS dashboards API
+    "PANORAMA_PROVIDER_TIMEOUT": 30,  # seconds to wait for the provider's dashboards API
 }
 
 

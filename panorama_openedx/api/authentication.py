@@ -1,0 +1,19 @@
+"""
+How API requests are authenticated: the LMS's JWT cookie (edx-drf-extensions, when installed, as
+the MFEs use it), then the session cookie.
+"""
+from rest_framework.authentication import SessionAuthentication
+
+
+def authentication_classes() -> tuple:
+    classes = []
+    try:
+        from edx_rest_framework_extensions.auth.jwt.authentication import (  # pylint: disable=import-outside-toplevel
+            JwtAuthentication,
+        )
+    except ImportError:  # outside the LMS and without edx-drf-extensions: session only
+        pass
+    else:
+        classes.append(JwtAuthentication)
+    classes.append(SessionAuthentication)
+    return tuple(classes)

@@ -1,0 +1,1 @@
+"""tutor-contrib-panorama: deploys panorama-openedx into an Open edX platform run by Tutor."""
