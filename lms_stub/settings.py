@@ -10,6 +10,7 @@ Environment:
 - any ``PANORAMA_*``: passed to the plugin as the LMS YAML would (``ENV_TOKENS``).
 """
 import os
+import secrets
 from pathlib import Path
 
 from edx_django_utils.plugins import add_plugins, get_plugin_apps
@@ -99,7 +100,7 @@ JWT_AUTH = {
     "JWT_PUBLIC_SIGNING_JWK_SET": _PUBLIC_JWKS,
     "JWT_SIGNING_ALGORITHM": "RS512",
     "JWT_ISSUERS": [{"ISSUER": f"{LMS_ROOT_URL}/oauth2", "AUDIENCE": "lms-key",
-                     "SECRET_KEY": os.environ.get("LMS_STUB_JWT_SECRET", "stand-in-jwt-secret")}],
+                     "SECRET_KEY": os.environ.get("LMS_STUB_JWT_SECRET") or secrets.token_urlsafe(32)}],
     "JWT_ALGORITHM": "HS256",
     "JWT_AUTH_COOKIE": "edx-jwt-cookie",
     "JWT_AUTH_COOKIE_HEADER_PAYLOAD": "edx-jwt-cookie-header-payload",

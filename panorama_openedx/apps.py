@@ -31,5 +31,7 @@ class PanoramaOpenedxConfig(AppConfig):
     }
 
     def ready(self):
-        # Registers the system checks and the settings-cache invalidation.
-        from panorama_openedx import checks, conf  # pylint: disable=import-outside-toplevel,unused-import
+        # Registers the system checks and the settings-cache invalidation, and listens to user retirement.
+        from panorama_openedx import checks, conf, signals  # pylint: disable=import-outside-toplevel,unused-import
+
+        signals.connect_retirement()

@@ -715,6 +715,16 @@ def _cross_checks(values, source, errors, warnings):
             "Set PANORAMA_AWS_ACCOUNT_ID to the 12-digit id of the AWS account that owns the dashboards.",
             "panorama.W003",
         ))
+    for signed in (Mode.FREE, Mode.SAAS):
+        url = values.get(f"{signed.value.lower()}_dashboards_url") or ""
+        if mode is signed and url.startswith("http://"):
+            warnings.append(Problem(
+                f"PANORAMA_{signed.value}_DASHBOARDS_URL",
+                f"PANORAMA_{signed.value}_DASHBOARDS_URL is plain http: the signed requests and the embed URLs "
+                "of the answers can be read and replayed on the way.",
+                "Use the provider's https:// address.",
+                "panorama.W004",
+            ))
 
 
 def _unknown_settings(source):

@@ -109,6 +109,46 @@ def check_folder(settings) -> CheckResult:
     return _run("Local datalake folder", probe)
 
 
+def check_quicksight(settings) -> CheckResult:
+    """
+    The dashboards and users typed into Django admin exist in QuickSight (ids and ARNs are typed by hand,
+    and a typo otherwise shows only when someone opens the dashboard).
+    """
+    from panorama_openedx import aws  # pylint: disable=import-outside-toplevel
+    from panorama_openedx.models import Audience, Dashboard, UserAccess  # pylint: disable=import-outside-toplevel
+
+    def probe():
+        client = aws.client(settings, "quicksight", attempts=1)
+        dashboards = list(Dashboard.objects.order_by("priority", "name"))
+        arns = set(UserAccess.objects.exclude(arn="").values_list("arn", flat=True))
+        if settings.default_user_arn and any(d.audience == Audience.ADMIN for d in dashboards):
+            arns.add(settings.default_user_arn)
+        problems = []
+        for dashboard in dashboards:
+            problems += _quicksight_problem(f"dashboard '{dashboard.name}' ({dashboard.dashboard_id})",
+                                            client.describe_dashboard, AwsAccountId=settings.aws_account_id,
+                                            DashboardId=dashboard.dashboard_id)
+        for arn in sorted(arns):
+            namespace, user_name = arn.split(":user/", 1)[1].split("/", 1)
+            problems += _quicksight_problem(f"user {arn}", client.describe_user, AwsAccountId=settings.aws_account_id,
+                                            Namespace=namespace, UserName=user_name)
+        if problems:
+            raise LookupError("; ".join(problems))
+        return f"{len(dashboards)} dashboard(s), {len(arns)} user(s) found in account {settings.aws_account_id}"
+
+    return _run("QuickSight", probe)
+
+
+def _quicksight_problem(subject: str, call, **params) -> list[str]:
+    from botocore.exceptions import ClientError  # pylint: disable=import-outside-toplevel
+
+    try:
+        call(**params)
+    except ClientError as exc:
+        return [f"{subject}: {exc.response.get('Error', {}).get('Code', 'error')}"]
+    return []
+
+
 def run_checks(settings) -> list[CheckResult]:
     """Every check, in order; those that do not apply to the mode are SKIPPED with the reason."""
     from panorama_openedx.conf import Mode  # pylint: disable=import-outside-toplevel
@@ -128,9 +168,22 @@ def run_checks(settings) -> list[CheckResult]:
         results.append(check_athena(settings))
     else:
         results.append(CheckResult("Glue/Athena", SKIPPED, "only in CUSTOM mode with an S3 datalake"))
+    results.append(_quicksight_or_skip(settings, Mode))
     if settings.extracts and settings.uses_local_datalake:
         results.append(check_folder(settings))
     else:
         results.append(CheckResult("Local datalake folder", SKIPPED, "the datalake is not a local folder"
                                    if settings.extracts else f"PANORAMA_MODE {settings.mode} exports nothing"))
     return results
+
+
+def _quicksight_or_skip(settings, mode) -> CheckResult:
+    from panorama_openedx.models import Dashboard  # pylint: disable=import-outside-toplevel
+
+    if settings.mode is not mode.CUSTOM:
+        return CheckResult("QuickSight", SKIPPED, f"PANORAMA_MODE {settings.mode}: the provider serves the dashboards")
+    if not settings.aws_account_id:
+        return CheckResult("QuickSight", FAILED, "PANORAMA_AWS_ACCOUNT_ID is empty: no dashboard can be embedded")
+    if not Dashboard.objects.exists():
+        return CheckResult("QuickSight", SKIPPED, "no dashboard in Django admin (Panorama > Dashboards)")
+    return check_quicksight(settings)

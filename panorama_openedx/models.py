@@ -62,7 +62,7 @@ class UserAccess(models.Model):
 
     .. pii: The QuickSight user ARN may contain the user's name.
     .. pii_types: username
-    .. pii_retirement: local_api
+    .. pii_retirement: consumer_api (deleted on USER_RETIRE_LMS_MISC, panorama_openedx/signals.py)
     """
 
     user = models.OneToOneField(settings.AUTH_USER_MODEL, on_delete=models.CASCADE, related_name="panorama_access")
@@ -75,9 +75,11 @@ class UserAccess(models.Model):
     )
     role = models.CharField(_("role"), max_length=20, choices=Role.choices, default=Role.READER)
     dashboards = models.ManyToManyField(
-        Dashboard, blank=True, related_name="granted_to",
-        help_text=_("Dashboards this user may open in addition to those of their Open edX roles, shown "
-                    "through their QuickSight user (its own QuickSight permissions and row-level rules apply)."),
+        Dashboard, blank=True, related_name="granted_to", limit_choices_to={"audience": Audience.ADMIN},
+        help_text=_("Administrators' dashboards this user may open besides those of their Open edX roles, shown "
+                    "through their QuickSight user (its QuickSight permissions apply). Instructor and learner "
+                    "dashboards cannot be granted: their rows are limited by session tags, which a QuickSight "
+                    "user's embedding ignores."),
     )
     created = models.DateTimeField(auto_now_add=True)
     modified = models.DateTimeField(auto_now=True)

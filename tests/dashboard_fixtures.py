@@ -125,26 +125,35 @@ class QuickSight:
         self.count += 1
         return f"https://us-east-1.quicksight.aws.amazon.com/embed/{self.count}/dashboards/x?code=abc"
 
-    def registered(self, arn, dashboard_id=None, console=False):
+    @staticmethod
+    def registered_params(arn, dashboard_id=None, console=False):
         experience = ({"QuickSightConsole": {"InitialPath": "/start",
                                              "FeatureConfigurations": {"StatePersistence": {"Enabled": True}}}}
                       if console else {"Dashboard": {"InitialDashboardId": dashboard_id}})
-        self.stubber.add_response("generate_embed_url_for_registered_user", self._answer(), {
-            "AwsAccountId": ACCOUNT, "SessionLifetimeInMinutes": 60, "AllowedDomains": ALLOWED,
-            "UserArn": arn, "ExperienceConfiguration": experience})
+        return {"AwsAccountId": ACCOUNT, "SessionLifetimeInMinutes": 60, "AllowedDomains": ALLOWED,
+                "UserArn": arn, "ExperienceConfiguration": experience}
+
+    @staticmethod
+    def anonymous_params(dashboard_id, tags):
+        return {"AwsAccountId": ACCOUNT, "SessionLifetimeInMinutes": 60, "AllowedDomains": ALLOWED,
+                "Namespace": "default",
+                "AuthorizedResourceArns": [f"arn:aws:quicksight:us-east-1:{ACCOUNT}:dashboard/{dashboard_id}"],
+                "ExperienceConfiguration": {"Dashboard": {"InitialDashboardId": dashboard_id}},
+                "SessionTags": [{"Key": key, "Value": value} for key, value in tags.items()]}
+
+    def registered(self, arn, dashboard_id=None, console=False):
+        self.stubber.add_response("generate_embed_url_for_registered_user", self._answer(),
+                                  self.registered_params(arn, dashboard_id, console))
 
     def anonymous(self, dashboard_id, tags):
         answer = {**self._answer(), "AnonymousUserArn": f"arn:aws:quicksight:us-east-1:{ACCOUNT}:user/anonymous"}
-        self.stubber.add_response("generate_embed_url_for_anonymous_user", answer, {
-            "AwsAccountId": ACCOUNT, "SessionLifetimeInMinutes": 60, "AllowedDomains": ALLOWED,
-            "Namespace": "default",
-            "AuthorizedResourceArns": [f"arn:aws:quicksight:us-east-1:{ACCOUNT}:dashboard/{dashboard_id}"],
-            "ExperienceConfiguration": {"Dashboard": {"InitialDashboardId": dashboard_id}},
-            "SessionTags": [{"Key": key, "Value": value} for key, value in tags.items()]})
+        self.stubber.add_response("generate_embed_url_for_anonymous_user", answer,
+                                  self.anonymous_params(dashboard_id, tags))
 
-    def error(self, operation, code, status=400, message="refused"):
+    def error(self, operation, params, code, status=400, message="refused"):
+        """An AWS error answered to exactly this request."""
         self.stubber.add_client_error(operation, service_error_code=code, service_message=message,
-                                      http_status_code=status)
+                                      http_status_code=status, expected_params=params)
 
     def _answer(self):
         return {"EmbedUrl": self.url(), "Status": 200, "RequestId": "request-1"}
@@ -248,6 +257,8 @@ class Provider:
                     return self._send(200, json.dumps(PROVIDER_DASHBOARDS).encode())
                 if kind == "status":
                     return self._send(value, b'{"message": "error"}')
+                if kind == "drip":  # headers at once, then one byte every `value` seconds
+                    return self._drip(value)
                 if kind == "raw":
                     return self._send(200, value.encode())
                 return self._send(200, json.dumps(value).encode())
@@ -259,6 +270,20 @@ class Provider:
                 self.end_headers()
                 try:
                     self.wfile.write(body)
+                except (BrokenPipeError, ConnectionResetError):
+                    pass
+
+            def _drip(self, pause):
+                body = json.dumps(PROVIDER_DASHBOARDS).encode()
+                self.send_response(200)
+                self.send_header("Content-Type", "application/json")
+                self.send_header("Content-Length", str(len(body)))
+                self.end_headers()
+                try:
+                    for index in range(len(body)):
+                        self.wfile.write(body[index:index + 1])
+                        self.wfile.flush()
+                        time.sleep(pause)
                 except (BrokenPipeError, ConnectionResetError):
                     pass
 

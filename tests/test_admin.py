@@ -54,6 +54,13 @@ def test_an_arn_is_validated(admin_client, cast, custom_mode):
     assert (access.role, [d.name for d in access.dashboards.all()]) == ("AUTHOR", ["overview"])
 
 
+def test_only_admin_dashboards_are_offered_for_grants(admin_client, cast, custom_mode):
+    form = {"user": cast["nobody"].pk, "arn": "", "role": "READER", "dashboards": [cast.dashboards["my-progress"].pk]}
+    response = admin_client.post(f"{ADMIN}/useraccess/add/", form)
+    assert response.status_code == 200 and "Select a valid choice" in response.content.decode()
+    assert not UserAccess.objects.filter(user=cast["nobody"]).exists()
+
+
 def test_switching_the_student_view_is_effective_at_once_and_recorded(admin_client, cast, custom_mode):
     learner = Client()
     learner.force_login(cast["learner"])

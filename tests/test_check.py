@@ -29,6 +29,7 @@ def test_all_up_in_custom_mode(aws_datalake, serve_modulestore):
         "Data bucket: OK (s3://panorama-lake: put and delete PanoramaConnectionTest)",
         "Raw-logs bucket: OK (s3://panorama-lake: put and delete PanoramaConnectionTest)",
         "Glue/Athena: OK (database panorama, workgroup panorama)",
+        "QuickSight: SKIPPED (no dashboard in Django admin (Panorama > Dashboards))",
         "Local datalake folder: SKIPPED (the datalake is not a local folder)",
     ]
     assert "Contents" not in aws_datalake.list_objects_v2(Bucket="panorama-lake"), "the probe object is deleted"
@@ -43,6 +44,7 @@ def test_demo_mode_skips_what_it_does_not_use():
         "Data bucket: SKIPPED (PANORAMA_MODE DEMO exports nothing)",
         "Raw-logs bucket: SKIPPED (PANORAMA_MODE DEMO ships no tracking logs)",
         "Glue/Athena: SKIPPED (only in CUSTOM mode with an S3 datalake)",
+        "QuickSight: SKIPPED (PANORAMA_MODE DEMO: the provider serves the dashboards)",
         "Local datalake folder: SKIPPED (PANORAMA_MODE DEMO exports nothing)",
     ]
 
@@ -93,3 +95,44 @@ def test_wrong_database_credentials():
     assert result.returncode == 1
     assert re.search(r"LMS database: FAILED \(OperationalError: \(1\d{3}, \"Access denied for user 'nobody'@", result.stdout)
     assert "wrong-password" not in result.stdout + result.stderr
+
+
+SOURCE = {"SourceTemplate": {"Arn": "arn:aws:quicksight:us-east-1:123456789012:template/panorama", "DataSetReferences": [
+    {"DataSetPlaceholder": "lake", "DataSetArn": "arn:aws:quicksight:us-east-1:123456789012:dataset/lake"}]}}
+
+
+def quicksight_line(lines):
+    return next(line for line in lines if line.startswith("QuickSight: "))
+
+
+def test_quicksight_dashboards_and_users_typed_in_admin_exist(aws_datalake, serve_modulestore, cast):
+    """The Dashboard ids and user ARNs of Django admin, looked up in QuickSight (moto over HTTP)."""
+    import boto3  # pylint: disable=import-outside-toplevel
+
+    quicksight = boto3.client("quicksight", region_name="us-east-1")
+    for dashboard in ("dash-overview", "dash-course-health", "dash-my-progress"):
+        quicksight.create_dashboard(AwsAccountId="123456789012", DashboardId=dashboard, Name=dashboard,
+                                    SourceEntity=SOURCE)
+    for user in ("reader", "author", "lms.example.com"):
+        quicksight.register_user(AwsAccountId="123456789012", Namespace="default", UserName=user,
+                                 IdentityType="QUICKSIGHT", Email=f"{user}@example.com", UserRole="READER")
+    settings_lines, error = check()
+    assert quicksight_line(settings_lines) == (
+        "QuickSight: FAILED (LookupError: dashboard 'granted' (dash-granted): ResourceNotFoundException; "
+        "user arn:aws:quicksight:us-east-1:123456789012:user/default/local.openedx.io: ResourceNotFoundException)")
+    assert error is not None and "QuickSight" in str(error)
+    quicksight.create_dashboard(AwsAccountId="123456789012", DashboardId="dash-granted", Name="granted",
+                                SourceEntity=SOURCE)
+    quicksight.register_user(AwsAccountId="123456789012", Namespace="default", UserName="local.openedx.io",
+                             IdentityType="QUICKSIGHT", Email="lms@example.com", UserRole="READER")
+    settings_lines, error = check()
+    assert quicksight_line(settings_lines) == \
+        "QuickSight: OK (4 dashboard(s), 3 user(s) found in account 123456789012)"
+    assert error is None
+
+
+def test_quicksight_without_an_account_id(aws_datalake, serve_modulestore, cast, settings):
+    settings.PANORAMA_AWS_ACCOUNT_ID = ""
+    lines, error = check()
+    assert quicksight_line(lines) == "QuickSight: FAILED (PANORAMA_AWS_ACCOUNT_ID is empty: no dashboard can be embedded)"
+    assert error is not None

@@ -3,6 +3,7 @@ How API requests are authenticated: the LMS's JWT cookie (edx-drf-extensions, wh
 the MFEs use it), then the session cookie.
 """
 from rest_framework.authentication import SessionAuthentication
+from rest_framework.permissions import IsAuthenticated
 
 
 def authentication_classes() -> tuple:
@@ -17,3 +18,17 @@ def authentication_classes() -> tuple:
         classes.append(JwtAuthentication)
     classes.append(SessionAuthentication)
     return tuple(classes)
+
+
+def permission_classes() -> tuple:
+    """
+    A logged-in user, and not through a restricted JWT (one issued to a third-party OAuth application
+    for limited scopes): dashboards are for the people themselves, not for applications acting for them.
+    """
+    try:
+        from edx_rest_framework_extensions.permissions import (  # pylint: disable=import-outside-toplevel
+            NotJwtRestrictedApplication,
+        )
+    except ImportError:
+        return (IsAuthenticated,)
+    return (IsAuthenticated, NotJwtRestrictedApplication)

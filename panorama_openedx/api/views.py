@@ -11,17 +11,23 @@ import logging
 from drf_spectacular.openapi import AutoSchema
 from drf_spectacular.utils import OpenApiParameter, extend_schema
 from rest_framework import exceptions, serializers
-from rest_framework.permissions import IsAuthenticated
 from rest_framework.response import Response
 from rest_framework.views import APIView
 
 from panorama_openedx.api import serializers as shapes
-from panorama_openedx.api.authentication import authentication_classes
+from panorama_openedx.api.authentication import authentication_classes, permission_classes
 from panorama_openedx.conf import InvalidSettings, get_settings
 from panorama_openedx.dashboards import access, embed
-from panorama_openedx.dashboards.errors import BadParameter, DashboardError
+from panorama_openedx.dashboards.access import is_global_staff
+from panorama_openedx.dashboards.errors import BadParameter, DashboardError, Misconfigured
 
 log = logging.getLogger(__name__)
+# What learners and course staff read when a service fails; the details go to the log and to global staff.
+SERVICE_ERRORS = {
+    "upstream_failure": "The dashboard service failed. Please try again later.",
+    "misconfigured": "Panorama is not configured correctly; please tell the site's administrators.",
+    "upstream_timeout": "The dashboard service did not answer in time. Please try again later.",
+}
 ERRORS = {status: shapes.ErrorSerializer for status in (400, 401, 403, 404, 502, 503, 504)}
 DASHBOARD = OpenApiParameter("dashboard", str, required=True, description="A dashboard name from `dashboards`.")
 COURSE = OpenApiParameter("course_id", str, description="Limit the dashboard to one course (CUSTOM mode).")
@@ -45,7 +51,7 @@ class PanoramaView(APIView):
     """Authentication, permission and error answers shared by every endpoint."""
 
     authentication_classes = authentication_classes()
-    permission_classes = (IsAuthenticated,)
+    permission_classes = permission_classes()
     schema = AutoSchema()
 
     def get_authenticate_header(self, request):
@@ -59,15 +65,16 @@ class PanoramaView(APIView):
             return response
         if isinstance(exc, exceptions.PermissionDenied):
             return Response({"code": "forbidden", "message": str(exc.detail)}, status=403)
-        if isinstance(exc, DashboardError):
-            if exc.status >= 500:
-                log.warning("Panorama %s for user %s: %s", exc.code, getattr(self.request.user, "pk", None),
-                            exc.message)
-            return Response(exc.as_dict(), status=exc.status)
         if isinstance(exc, InvalidSettings):
             names = ", ".join(sorted({problem.setting for problem in exc.errors}))
-            return Response({"code": "misconfigured", "setting": names,
-                             "message": f"Panorama is misconfigured: {names}. Run ./manage.py lms check."}, status=503)
+            exc = Misconfigured(f"Panorama is misconfigured: {names}. Run ./manage.py lms check.", setting=names)
+        if isinstance(exc, DashboardError):
+            if exc.status < 500:
+                return Response(exc.as_dict(), status=exc.status)
+            log.warning("Panorama %s for user %s: %s", exc.code, getattr(self.request.user, "pk", None), exc.message)
+            if is_global_staff(self.request.user):  # those who can fix it see what to fix
+                return Response(exc.as_dict(), status=exc.status)
+            return Response({"code": exc.code, "message": SERVICE_ERRORS[exc.code]}, status=exc.status)
         return super().handle_exception(exc)
 
     def viewer(self, request):

@@ -26,6 +26,22 @@ STUDENT = "STUDENT"  # the Panorama MFE's role name for learners
 
 
 @dataclass(frozen=True)
+class Teaching:
+    """Where a user teaches: courses by course-level roles, organisations by org-level roles."""
+
+    courses: tuple[str, ...] = ()  # course-level roles, on courses that exist
+    orgs: tuple[str, ...] = ()  # org-level roles
+    org_courses: tuple[str, ...] = ()  # the existing courses of those organisations
+
+    @property
+    def all_courses(self) -> tuple[str, ...]:
+        return tuple(sorted(set(self.courses) | set(self.org_courses)))
+
+    def __bool__(self):
+        return bool(self.courses or self.orgs)
+
+
+@dataclass(frozen=True)
 class Viewer:  # pylint: disable=too-many-instance-attributes
     """Everything the access rules need to know about the user asking, read once per request."""
 
@@ -33,17 +49,21 @@ class Viewer:  # pylint: disable=too-many-instance-attributes
     username: str
     mode: Mode
     global_staff: bool = False
-    taught_courses: tuple[str, ...] = ()
+    teaching: Teaching = Teaching()
     learner: bool = False
     grant: UserAccess | None = None
     granted_dashboards: tuple[Dashboard, ...] = field(default=(), repr=False)
+
+    @property
+    def taught_courses(self) -> tuple[str, ...]:
+        return self.teaching.all_courses
 
     @property
     def role(self) -> str | None:
         """The Panorama role the MFE expects: READER, AUTHOR, STUDENT, or None (no access)."""
         if self.grant is not None and self.mode in (Mode.SAAS, Mode.CUSTOM):
             return self.grant.role
-        if self.global_staff or (self.mode is Mode.CUSTOM and self.taught_courses):
+        if self.global_staff or (self.mode is Mode.CUSTOM and self.teaching):
             return Role.READER.value
         if self.learner:
             return STUDENT
@@ -59,20 +79,34 @@ def is_global_staff(user) -> bool:
     return bool(user.is_active and (user.is_superuser or user.is_staff))
 
 
-def taught_courses(user) -> tuple[str, ...]:
-    """The courses in which the user holds a teaching role, directly or through their organisation."""
-    placeholders = ", ".join(["%s"] * len(TEACHING_ROLES))
+def _rows(sql: str, params: list) -> list[tuple]:
     with connection.cursor() as cursor:
-        cursor.execute(
-            "SELECT course_id FROM student_courseaccessrole "
-            f"WHERE user_id = %s AND role IN ({placeholders}) AND course_id <> '' "
-            "UNION "
-            "SELECT c.id FROM course_overviews_courseoverview c "
-            "JOIN student_courseaccessrole r ON r.org = c.org "
-            f"WHERE r.user_id = %s AND r.role IN ({placeholders}) AND r.course_id = '' AND r.org <> ''",
-            [user.pk, *TEACHING_ROLES, user.pk, *TEACHING_ROLES],
-        )
-        return tuple(sorted({row[0] for row in cursor.fetchall()}))
+        cursor.execute(sql, params)
+        return cursor.fetchall()
+
+
+def _in(values) -> str:
+    return ", ".join(["%s"] * len(values))
+
+
+def teaching_of(user) -> Teaching:
+    """
+    The user's teaching roles. Course-level roles count only on courses that exist (not on libraries or
+    deleted courses); org-level roles give every course of the organisation. Keys and organisations are
+    compared exactly, whatever the database's collation.
+    """
+    roles = _rows(f"SELECT course_id, org FROM student_courseaccessrole WHERE user_id = %s AND role IN "
+                  f"({_in(TEACHING_ROLES)})", [user.pk, *TEACHING_ROLES])
+    wanted = {course_id for course_id, _ in roles if course_id}
+    orgs = {org for course_id, org in roles if not course_id and org}
+    courses = org_courses = []
+    if wanted:
+        found = _rows(f"SELECT id FROM course_overviews_courseoverview WHERE id IN ({_in(wanted)})", list(wanted))
+        courses = [row[0] for row in found if row[0] in wanted]
+    if orgs:
+        found = _rows(f"SELECT id, org FROM course_overviews_courseoverview WHERE org IN ({_in(orgs)})", list(orgs))
+        org_courses = [course_id for course_id, org in found if org in orgs]
+    return Teaching(tuple(sorted(courses)), tuple(sorted(orgs)), tuple(sorted(org_courses)))
 
 
 def student_view_enabled(settings: PanoramaSettings) -> bool:
@@ -97,11 +131,15 @@ def viewer_for(user, settings: PanoramaSettings) -> Viewer:
     if settings.mode in (Mode.DEMO, Mode.FREE):
         return Viewer(**base, global_staff=staff)
     grant = grant_of(user)
-    granted = tuple(grant.dashboards.all()) if grant is not None and settings.mode is Mode.CUSTOM else ()
+    granted = ()
+    if grant is not None and settings.mode is Mode.CUSTOM:
+        # Only admin dashboards can be granted: a registered embed ignores the row-level tags that limit
+        # the instructor and learner dashboards, so granting one of those would show every row.
+        granted = tuple(grant.dashboards.filter(audience=Audience.ADMIN))
     return Viewer(
         **base,
         global_staff=staff,
-        taught_courses=taught_courses(user) if settings.mode is Mode.CUSTOM and not staff else (),
+        teaching=teaching_of(user) if settings.mode is Mode.CUSTOM and not staff else Teaching(),
         learner=not staff and student_view_enabled(settings),
         grant=grant,
         granted_dashboards=granted,
@@ -117,11 +155,9 @@ SELF = "self"  # anonymous session tagged with the user's own id
 
 def how_shown(viewer: Viewer, dashboard: Dashboard) -> str | None:
     """How ``viewer`` may see ``dashboard`` (REGISTERED, COURSES, SELF), or None if they may not."""
-    if dashboard in viewer.granted_dashboards:
+    if dashboard.audience == Audience.ADMIN and (viewer.global_staff or dashboard in viewer.granted_dashboards):
         return REGISTERED
-    if dashboard.audience == Audience.ADMIN and viewer.global_staff:
-        return REGISTERED
-    if dashboard.audience == Audience.INSTRUCTOR and viewer.taught_courses:
+    if dashboard.audience == Audience.INSTRUCTOR and viewer.teaching:
         return COURSES
     if dashboard.audience == Audience.LEARNER and viewer.learner:
         return SELF
@@ -135,7 +171,7 @@ def visible_dashboards(viewer: Viewer) -> list[tuple[Dashboard, str]]:
     audiences = []
     if viewer.global_staff:
         audiences.append(Audience.ADMIN)
-    if viewer.taught_courses:
+    if viewer.teaching:
         audiences.append(Audience.INSTRUCTOR)
     if viewer.learner:
         audiences.append(Audience.LEARNER)
@@ -173,33 +209,36 @@ def parse_course_key(raw: str) -> str:
 
 
 def course_exists(course_id: str) -> bool:
-    with connection.cursor() as cursor:
-        cursor.execute("SELECT 1 FROM course_overviews_courseoverview WHERE id = %s", [course_id])
-        return cursor.fetchone() is not None
+    return any(row[0] == course_id for row in _rows(
+        "SELECT id FROM course_overviews_courseoverview WHERE id = %s", [course_id]))
 
 
-def is_enrolled(user_id: int, course_id: str) -> bool:
-    with connection.cursor() as cursor:
-        cursor.execute(
-            "SELECT 1 FROM student_courseenrollment WHERE user_id = %s AND course_id = %s AND is_active = 1",
-            [user_id, course_id],
-        )
-        return cursor.fetchone() is not None
+def enrolled_course(user_id: int, course_id: str) -> str | None:
+    """The course key as the enrollment stores it, when the user is actively enrolled."""
+    rows = _rows("SELECT course_id FROM student_courseenrollment WHERE user_id = %s AND course_id = %s "
+                 "AND is_active = %s", [user_id, course_id, True])
+    return next((row[0] for row in rows if row[0].lower() == course_id.lower()), None)
 
 
 def course_scope(viewer: Viewer, how: str, raw_course_id: str | None) -> tuple[str, ...]:
     """
-    The courses an embedding session is limited to. COURSES: the asked course if the user teaches it,
-    else all their courses. SELF: the asked course if the user is enrolled in it, else none (their own
-    rows in every course). REGISTERED: the asked course as a display filter only.
+    The one course an embedding session is narrowed to, or () for the user's whole scope. COURSES: a
+    course the user teaches. SELF: a course the user is enrolled in. REGISTERED (global staff, granted
+    dashboards): any existing course, as a display filter only. A course outside the user's scope is
+    refused before its existence is checked, so that the API does not tell who has which courses.
     """
     if not raw_course_id:
-        return viewer.taught_courses if how == COURSES else ()
+        return ()
     course_id = parse_course_key(raw_course_id)
+    if how == COURSES:
+        if course_id not in viewer.taught_courses:
+            raise NotAllowed(f"You are not on the course team of {course_id}.")
+        return (course_id,)
+    if how == SELF:
+        stored = enrolled_course(viewer.user_id, course_id)
+        if stored is None:
+            raise NotAllowed(f"You are not enrolled in {course_id}.")
+        return (stored,)
     if not course_exists(course_id):
         raise UnknownCourse(f"There is no course {course_id!r} on this LMS.")
-    if how == COURSES and course_id not in viewer.taught_courses:
-        raise NotAllowed(f"You are not on the course team of {course_id}.")
-    if how == SELF and not is_enrolled(viewer.user_id, course_id):
-        raise NotAllowed(f"You are not enrolled in {course_id}.")
     return (course_id,)

@@ -59,9 +59,10 @@ def embed_dashboard(viewer: access.Viewer, settings: PanoramaSettings, name: str
     if settings.mode is not Mode.CUSTOM:
         if course_id:
             raise BadParameter(f"course_id applies to the CUSTOM mode only; PANORAMA_MODE is '{settings.mode}'.")
+        expires_at = _expiry()
         for dashboard in providers.fetch_dashboards(settings, viewer.username, viewer.role):
             if dashboard.name == name:
-                return _provider_embed(dashboard)
+                return _provider_embed(dashboard, expires_at)
         raise UnknownDashboard(f"There is no dashboard {name!r} for you.")
     for dashboard, how in access.visible_dashboards(viewer):
         if dashboard.name == name:
@@ -76,9 +77,23 @@ def embed_all(viewer: access.Viewer, settings: PanoramaSettings) -> list[Embed]:
     """
     _require_access(viewer)
     if settings.mode is not Mode.CUSTOM:
-        return [_provider_embed(d) for d in providers.fetch_dashboards(settings, viewer.username, viewer.role)]
-    return [_custom_embed(viewer, settings, dashboard, how, None)
-            for dashboard, how in access.visible_dashboards(viewer)]
+        expires_at = _expiry()
+        return [_provider_embed(d, expires_at)
+                for d in providers.fetch_dashboards(settings, viewer.username, viewer.role)]
+    visible = access.visible_dashboards(viewer)
+    if not visible:  # the MFE cannot show an empty list (an AUTHOR with only the console, say)
+        raise UnknownDashboard("No dashboard is configured for you" + (
+            "; the QuickSight console is at get-studio-url." if access.may_open_console(viewer) else "."))
+    embeds, refused = [], []
+    for dashboard, how in visible:
+        try:
+            embeds.append(_custom_embed(viewer, settings, dashboard, how, None))
+        except BadParameter as exc:  # too wide a scope for one session: the others are still shown
+            log.warning("Panorama: dashboard %s left out for user %s: %s", dashboard.name, viewer.user_id, exc)
+            refused.append(exc)
+    if not embeds:
+        raise refused[0]
+    return embeds
 
 
 def embed_console(viewer: access.Viewer, settings: PanoramaSettings) -> Embed:
@@ -93,8 +108,9 @@ def embed_console(viewer: access.Viewer, settings: PanoramaSettings) -> Embed:
     return Embed("console", "Console", url, _expiry())
 
 
-def _provider_embed(dashboard: providers.ProviderDashboard) -> Embed:
-    return Embed(dashboard.name, dashboard.display_name, dashboard.url, _expiry(), dashboard.id, dashboard.raw)
+def _provider_embed(dashboard: providers.ProviderDashboard, expires_at: datetime) -> Embed:
+    """The provider does not say how long its URLs last: QuickSight's five minutes are assumed."""
+    return Embed(dashboard.name, dashboard.display_name, dashboard.url, expires_at, dashboard.id, dashboard.raw)
 
 
 def _user_arn(viewer: access.Viewer, settings: PanoramaSettings) -> str:
@@ -110,31 +126,63 @@ def _user_arn(viewer: access.Viewer, settings: PanoramaSettings) -> str:
 
 def session_tags(viewer: access.Viewer, settings: PanoramaSettings, how: str,
                  courses: tuple[str, ...]) -> dict[str, str]:
-    """The row-level-security tags of an anonymous session: its LMS, and the user's courses or their id."""
+    """
+    The row-level-security tags of an anonymous session: its LMS, and the user's id (SELF) or where they
+    teach (COURSES): the chosen course, else their course-level courses and their organisations.
+    """
     tags = {"lms": settings.lms_host}
     if how == access.SELF:
         tags["user_id"] = str(viewer.user_id)
         if courses:
             tags["course_id"] = courses[0]
         return tags
-    value = ",".join(courses)
-    if len(value) > quicksight.TAG_VALUE_MAX:
-        raise BadParameter(f"You are on the team of {len(courses)} courses, more than one QuickSight session can "
-                           "carry: choose one with course_id=<course key>.")
-    tags["course_id"] = value
+    teaching = viewer.teaching
+    if courses:
+        tags["course_id"] = courses[0]
+        return tags
+    by_course = [course for course in teaching.courses if course not in teaching.org_courses]
+    for key, values in (("course_id", by_course), ("org", teaching.orgs)):
+        value = ",".join(values)
+        if len(value) > quicksight.TAG_VALUE_MAX:
+            what = "courses" if key == "course_id" else "organisations"
+            raise BadParameter(f"You are on the team of {len(values)} {what}, more than one QuickSight session "
+                               "can carry: choose a course with course_id=<course key>.")
+        if value:
+            tags[key] = value
     return tags
+
+
+def display_parameters(viewer: access.Viewer, settings: PanoramaSettings, how: str,
+                       courses: tuple[str, ...]) -> dict[str, str]:
+    """
+    Dashboard parameters put in the URL fragment, as Panorama did (its learner dashboards filter on
+    ``userId`` and ``lms``). Display filters only: the rows are limited by the session tags or by the
+    registered user's permissions, so a user who edits them sees nothing more.
+    """
+    parameters = {"userId": str(viewer.user_id), "lms": settings.lms_host} if how == access.SELF else {}
+    if courses and how != access.COURSES:
+        parameters["course_id"] = courses[0]
+    return parameters
+
+
+def with_parameters(url: str, parameters: dict[str, str]) -> str:
+    """``url`` with ``p.<name>=<value>`` appended to its fragment (an existing fragment is kept)."""
+    if not parameters:
+        return url
+    encoded = "&".join(f"p.{name}={quote(value, safe='')}" for name, value in parameters.items())
+    return f"{url}{'&' if '#' in url else '#'}{encoded}"
 
 
 def _custom_embed(viewer, settings, dashboard, how, course_id) -> Embed:
     courses = access.course_scope(viewer, how, course_id)
+    expires_at = _expiry()  # before the call: the URL's five minutes start when QuickSight mints it
     if how == access.REGISTERED:
         url = quicksight.registered_dashboard_url(settings, _user_arn(viewer, settings), dashboard.dashboard_id)
-        if courses:  # a display filter only: registered users' rows are set by their QuickSight permissions
-            url += ("&" if "#" in url else "#") + f"p.course_id={quote(courses[0], safe='')}"
     else:
         url = quicksight.anonymous_dashboard_url(settings, dashboard.dashboard_id,
                                                  session_tags(viewer, settings, how, courses))
+    url = with_parameters(url, display_parameters(viewer, settings, how, courses))
     # An audit line; never the URL itself, which opens the dashboard for whoever holds it.
     log.info("Panorama: dashboard %s for user %s (%s%s)", dashboard.name, viewer.user_id, how,
              f", {len(courses)} course(s)" if courses else "")
-    return Embed(dashboard.name, dashboard.display_name, url, _expiry(), dashboard.dashboard_id)
+    return Embed(dashboard.name, dashboard.display_name, url, expires_at, dashboard.dashboard_id)

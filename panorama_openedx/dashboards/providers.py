@@ -8,13 +8,16 @@ validated before they are passed on, so that the MFE never receives something it
 """
 from __future__ import annotations
 
+import json
+import time
 from dataclasses import dataclass, field
-from urllib.parse import urlencode, urlsplit
+from urllib.parse import parse_qsl, quote, urlencode, urlsplit, urlunsplit
 
 from panorama_openedx import __version__
 from panorama_openedx.conf import Mode, PanoramaSettings
 from panorama_openedx.dashboards.errors import Misconfigured, UpstreamFailure, UpstreamTimeout
 
+MAX_ANSWER_BYTES = 1_000_000  # a list of dashboards; anything bigger is not one
 _URL_SETTING = {Mode.DEMO: "PANORAMA_DEMO_DASHBOARDS_URL", Mode.FREE: "PANORAMA_FREE_DASHBOARDS_URL",
                 Mode.SAAS: "PANORAMA_SAAS_DASHBOARDS_URL"}
 
@@ -58,36 +61,66 @@ def signed_headers(settings: PanoramaSettings, url: str) -> dict:
     return dict(request.headers.items())
 
 
+def request_url(settings: PanoramaSettings, username: str, role: str) -> str:
+    """
+    The provider's URL with our query appended to any it already has, encoded as SigV4 canonicalises it
+    (``%20``, never ``+``), so that the signature covers exactly the bytes sent.
+    """
+    parts = urlsplit(provider_url(settings))
+    params = parse_qsl(parts.query, keep_blank_values=True) + list(query(settings, username, role).items())
+    return urlunsplit(parts._replace(query=urlencode(params, quote_via=quote, safe="-_.~")))
+
+
 def fetch_dashboards(settings: PanoramaSettings, username: str, role: str) -> list[ProviderDashboard]:
     """The provider's dashboards for this user and role, validated."""
     import requests  # pylint: disable=import-outside-toplevel
 
     setting = _URL_SETTING[settings.mode]
-    url = f"{provider_url(settings)}?{urlencode(query(settings, username, role))}"
+    url = request_url(settings, username, role)
     headers = {"Accept": "application/json"}
     if settings.mode is not Mode.DEMO:
         headers.update(signed_headers(settings, url))
     host = urlsplit(url).netloc
+    seconds = settings.provider_timeout.total_seconds()
+    deadline = time.monotonic() + seconds
+    too_slow = UpstreamTimeout(f"The dashboards API at {host} did not answer within {seconds:g} s.")
     try:
-        response = requests.get(url, headers=headers, timeout=settings.provider_timeout.total_seconds(),
-                                allow_redirects=False)
+        with requests.get(url, headers=headers, timeout=seconds, allow_redirects=False, stream=True) as response:
+            if response.status_code in (401, 403):
+                raise Misconfigured(f"The dashboards API at {host} refused our credentials "
+                                    f"(HTTP {response.status_code}).",
+                                    setting="PANORAMA_AWS_ACCESS_KEY" if settings.mode is not Mode.DEMO else setting)
+            if response.status_code == 404:
+                raise Misconfigured(f"The dashboards API at {host} has no such path (HTTP 404).", setting=setting)
+            if response.status_code != 200:
+                raise UpstreamFailure(f"The dashboards API at {host} answered HTTP {response.status_code}.")
+            body = bytearray()
+            for chunk in _chunks(response):  # the timeout bounds each read; the deadline, the whole answer
+                body += chunk
+                if time.monotonic() > deadline:
+                    raise too_slow
+                if len(body) > MAX_ANSWER_BYTES:
+                    raise UpstreamFailure(f"The dashboards API at {host} answered more than "
+                                          f"{MAX_ANSWER_BYTES // 1_000_000} MB.")
     except requests.Timeout:
-        raise UpstreamTimeout(f"The dashboards API at {host} did not answer within "
-                              f"{settings.provider_timeout.total_seconds():g} s.") from None
+        raise too_slow from None
     except requests.RequestException as exc:
         raise UpstreamFailure(f"The dashboards API at {host} cannot be reached ({type(exc).__name__}).") from None
-    if response.status_code in (401, 403):
-        raise Misconfigured(f"The dashboards API at {host} refused our credentials (HTTP {response.status_code}).",
-                            setting="PANORAMA_AWS_ACCESS_KEY" if settings.mode is not Mode.DEMO else setting)
-    if response.status_code == 404:
-        raise Misconfigured(f"The dashboards API at {host} has no such path (HTTP 404).", setting=setting)
-    if response.status_code != 200:
-        raise UpstreamFailure(f"The dashboards API at {host} answered HTTP {response.status_code}.")
     try:
-        payload = response.json()
+        payload = json.loads(bytes(body))
     except ValueError:
         raise UpstreamFailure(f"The dashboards API at {host} did not answer JSON.") from None
     return parse_dashboards(payload, host)
+
+
+def _chunks(response, size: int = 64 * 1024):
+    """What has arrived, as it arrives (``read1``: one receive, not a full buffer, on urllib3 2)."""
+    read1 = getattr(response.raw, "read1", None)
+    if read1 is None:  # urllib3 1.x
+        yield from response.iter_content(size)
+        return
+    while chunk := read1(size, decode_content=True):
+        yield chunk
 
 
 def parse_dashboards(payload, host: str) -> list[ProviderDashboard]:

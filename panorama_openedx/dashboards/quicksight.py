@@ -8,6 +8,7 @@ decided here and not by the browser (README, "QuickSight setup").
 """
 from __future__ import annotations
 
+import hashlib
 import threading
 
 from panorama_openedx import aws
@@ -25,7 +26,8 @@ _CLIENTS: dict = {}
 
 def client(settings: PanoramaSettings):
     """The process's QuickSight client for these settings (boto3 clients are thread-safe once built)."""
-    key = (settings.region, settings.aws_access_key.reveal(), settings.aws_secret_access_key.reveal())
+    credentials = f"{settings.aws_access_key.reveal()}\0{settings.aws_secret_access_key.reveal()}"
+    key = (settings.region, hashlib.sha256(credentials.encode()).hexdigest())  # no clear secret kept as a key
     with _lock:
         cached = _CLIENTS.get(key)
         if cached is None:

@@ -13,6 +13,7 @@ from drf_spectacular.validation import validate_schema
 from jwt.api_jwk import PyJWK
 from rest_framework.test import APIClient
 
+from panorama_openedx.models import StudentViewSwitch
 from tests.dashboard_fixtures import DEFAULT_ARN
 
 pytestmark = pytest.mark.django_db
@@ -64,13 +65,13 @@ def test_secrets_never_reach_a_response(cast, custom_mode, settings, quicksight)
     assert b"the-secret-value" not in response.content and b"AKIAVERYSECRET" not in response.content
 
 
-def jwt_for(user, key=None, expires_in=300):
+def jwt_for(user, key=None, expires_in=300, restricted=False):
     """A JWT as the LMS signs it for the MFEs (RS512 with its private JWK), or with another ``key``."""
     issuer = django_settings.JWT_AUTH["JWT_ISSUERS"][0]
     now = int(time.time())
     payload = {"iss": issuer["ISSUER"], "aud": issuer["AUDIENCE"], "exp": now + expires_in, "iat": now,
                "preferred_username": user.username, "email": user.email, "administrator": user.is_staff,
-               "version": "1.2.0", "filters": [], "scopes": ["user_id", "email", "profile"], "is_restricted": False,
+               "version": "1.2.0", "filters": [], "scopes": ["user_id", "email", "profile"], "is_restricted": restricted,
                "user_id": user.pk, "sub": "anonymous-id"}
     key = key or PyJWK.from_json(django_settings.JWT_AUTH["JWT_PRIVATE_SIGNING_JWK"]).key
     return jwt.encode(payload, key, algorithm="RS512")
@@ -124,3 +125,36 @@ def test_openapi_schema_documents_every_endpoint(cast, custom_mode):
     assert parameters["dashboard"]["required"] and "course_id" in parameters
     assert set(schema["components"]["schemas"]["EmbedUrl"]["properties"]) == {
         "url", "expires_at", "dashboard", "mode", "role"}
+
+
+def test_a_restricted_jwt_is_refused(cast, custom_mode):
+    """A JWT issued to a restricted third-party application does not open dashboards, even an AUTHOR's."""
+    client = APIClient()
+    client.credentials(HTTP_AUTHORIZATION=f"JWT {jwt_for(cast['author'], restricted=True)}")
+    for endpoint in ("dashboards", "console-url", "get-embed-url"):
+        response = client.get(f"/panorama/api/{endpoint}")
+        assert (response.status_code, response.json()["code"]) == (403, "forbidden")
+
+
+def test_an_inactive_users_session_is_not_accepted(cast, custom_mode):
+    client = logged_in(cast["superuser"])
+    cast["superuser"].is_active = False
+    cast["superuser"].save()
+    response = client.get("/panorama/api/dashboards")
+    assert (response.status_code, response.json()["code"]) == (401, "not_authenticated")
+
+
+def test_an_author_with_only_the_console_gets_a_404_not_an_empty_list(cast, custom_mode, settings):
+    """The Panorama MFE cannot show an empty list; a 404 names the console instead."""
+    settings.PANORAMA_ENABLE_STUDENT_VIEW = False
+    response = logged_in(cast["author"]).get("/panorama/api/get-embed-url")
+    assert (response.status_code, response.json()["code"]) == (404, "unknown_dashboard")
+    assert "get-studio-url" in response.json()["message"]
+
+
+def test_saas_course_staff_with_the_student_view_off(cast, provider, settings):
+    settings.PANORAMA_MODE = "SAAS"
+    StudentViewSwitch.objects.create(enabled=False)
+    response = logged_in(cast["course_staff"]).get("/panorama/api/get-embed-url")
+    assert (response.status_code, response.json()["code"]) == (403, "forbidden")
+    assert provider.requests == []

@@ -3,6 +3,7 @@ The provider's dashboards API (FREE, SAAS, DEMO) played by a local HTTP server t
 the AWS specification; every failure of the provider maps to a clear 502/503/504.
 """
 import socket
+import time
 
 import pytest
 from rest_framework.test import APIClient
@@ -122,3 +123,40 @@ def test_demo_sends_nothing_that_identifies_the_user(cast, provider, settings):
 def test_an_unknown_provider_dashboard_is_a_404(cast, free):
     response = ask(cast, "embed-url?dashboard=nope")
     assert (response.status_code, response.json()["code"]) == (404, "unknown_dashboard")
+
+
+def test_a_provider_that_drips_its_answer_is_cut_at_the_timeout(cast, free, settings):
+    """requests' timeout bounds each read; the whole answer has a deadline of its own."""
+    settings.PANORAMA_PROVIDER_TIMEOUT = 1
+    free.answer = ("drip", 0.05)  # each byte well within the read timeout, the whole far beyond it
+    started = time.monotonic()
+    response = ask(cast)
+    assert (response.status_code, response.json()["code"]) == (504, "upstream_timeout")
+    assert time.monotonic() - started < 3
+
+
+def test_an_oversized_answer_is_refused(cast, free):
+    free.answer = ("json", [{"name": f"d{n}", "displayName": "x" * 100, "url": "https://q/x"} for n in range(20000)])
+    response = ask(cast)
+    assert (response.status_code, response.json()["code"]) == (502, "upstream_failure")
+    assert "more than 1 MB" in response.json()["message"]
+
+
+def test_a_configured_url_with_a_query_keeps_it_and_stays_signed(cast, free, settings):
+    settings.PANORAMA_FREE_DASHBOARDS_URL = free.url + "?stage=prod&key=a%20b"
+    assert ask(cast).status_code == 200
+    request = free.requests[0]
+    assert request["query"]["stage"] == "prod" and request["query"]["key"] == "a b"
+    assert request["query"]["dashboard_function"] == "READER" and request["path"].count("?") == 1
+    assert request["signature"] == "valid"
+
+
+def test_plain_http_for_a_signed_mode_is_a_warning(settings):
+    from panorama_openedx.conf import validate  # pylint: disable=import-outside-toplevel
+
+    settings.PANORAMA_MODE = "SAAS"
+    settings.PANORAMA_BUCKET = "provider-lake"
+    settings.PANORAMA_SAAS_DASHBOARDS_URL = "http://dashboards.example.com/get"
+    result = validate()
+    assert [w.check_id for w in result.warnings] == ["panorama.W004"]
+    assert "PANORAMA_SAAS_DASHBOARDS_URL is plain http" in result.warnings[0].message
