@@ -261,11 +261,7 @@ def _size(minimum: int, maximum: int | None = None) -> Callable[[Any], int]:
             if not match:
                 raise ValueError("")
             size = int(float(match.group(1)) * _SIZE_UNITS[match.group(2).upper()])
-        if size < minimum:
-            raise ValueError(f"it is below the minimum of {_human_size(minimum)}")
-        if maximum is not None and size > maximum:
-            raise ValueError(f"it is above the maximum of {_human_size(maximum)}")
-        return size
+        return _within(size, minimum, maximum, _human_size)
 
     return parse
 
@@ -416,13 +412,17 @@ def _count(minimum: int, maximum: int | None = None):
             value = int(str(raw).replace("_", ""))
         except ValueError:
             raise ValueError("") from None
-        if value < minimum:
-            raise ValueError(f"it is below {minimum}")
-        if maximum is not None and value > maximum:
-            raise ValueError(f"it is above {maximum}")
-        return value
+        return _within(value, minimum, maximum, str)
 
     return parse
+
+
+def _within(value: int, minimum: int, maximum: int | None, show: Callable[[int], str]) -> int:
+    if value < minimum:
+        raise ValueError(f"it is below the minimum of {show(minimum)}")
+    if maximum is not None and value > maximum:
+        raise ValueError(f"it is above the maximum of {show(maximum)}")
+    return value
 
 
 def _origins(raw) -> tuple[str, ...]:

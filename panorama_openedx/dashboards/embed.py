@@ -34,37 +34,49 @@ def _expiry() -> datetime:
     return (datetime.now(timezone.utc) + timedelta(seconds=quicksight.URL_LIFETIME_SECONDS)).replace(microsecond=0)
 
 
-def _require_access(viewer: access.Viewer):
-    if not access.has_access(viewer):
-        raise NotAllowed("You do not have access to Panorama dashboards.")
+def _refused() -> NotAllowed:
+    return NotAllowed("You do not have access to Panorama dashboards.")
+
+
+def _provider_role(viewer: access.Viewer) -> str:
+    """DEMO, FREE, SAAS: the role the provider is asked for; refused without one."""
+    if viewer.role is None:
+        raise _refused()
+    return viewer.role
+
+
+def _visible(viewer: access.Viewer) -> list:
+    """CUSTOM: the user's dashboards (one query); refused when Panorama has nothing for them."""
+    visible = access.visible_dashboards(viewer)
+    if not visible and not access.may_open_console(viewer):
+        raise _refused()
+    return visible
 
 
 def list_dashboards(viewer: access.Viewer, settings: PanoramaSettings) -> list[dict]:
     """The dashboards this user may open, without URLs (no embed call in CUSTOM mode)."""
-    _require_access(viewer)
     if settings.mode is not Mode.CUSTOM:
         return [{"name": d.name, "display_name": d.display_name, "courses": []}
-                for d in providers.fetch_dashboards(settings, viewer.username, viewer.role)]
+                for d in providers.fetch_dashboards(settings, viewer.username, _provider_role(viewer))]
     return [
         {"name": dashboard.name, "display_name": dashboard.display_name,
          "courses": list(viewer.taught_courses) if how == access.COURSES else []}
-        for dashboard, how in access.visible_dashboards(viewer)
+        for dashboard, how in _visible(viewer)
     ]
 
 
 def embed_dashboard(viewer: access.Viewer, settings: PanoramaSettings, name: str,
                     course_id: str | None = None) -> Embed:
     """The embed URL of one dashboard, limited to what this user may see."""
-    _require_access(viewer)
     if settings.mode is not Mode.CUSTOM:
+        role = _provider_role(viewer)
         if course_id:
             raise BadParameter(f"course_id applies to the CUSTOM mode only; PANORAMA_MODE is '{settings.mode}'.")
-        expires_at = _expiry()
-        for dashboard in providers.fetch_dashboards(settings, viewer.username, viewer.role):
-            if dashboard.name == name:
-                return _provider_embed(dashboard, expires_at)
+        for embed in _provider_embeds(viewer, settings, role):
+            if embed.name == name:
+                return embed
         raise UnknownDashboard(f"There is no dashboard {name!r} for you.")
-    for dashboard, how in access.visible_dashboards(viewer):
+    for dashboard, how in _visible(viewer):
         if dashboard.name == name:
             return _custom_embed(viewer, settings, dashboard, how, course_id)
     raise UnknownDashboard(f"There is no dashboard {name!r} for you.")
@@ -75,12 +87,9 @@ def embed_all(viewer: access.Viewer, settings: PanoramaSettings) -> list[Embed]:
     Every dashboard with its URL, for the Panorama MFE's ``get-embed-url`` (which needs them all at
     once). New clients call ``dashboards`` then ``embed-url`` for the one they show.
     """
-    _require_access(viewer)
     if settings.mode is not Mode.CUSTOM:
-        expires_at = _expiry()
-        return [_provider_embed(d, expires_at)
-                for d in providers.fetch_dashboards(settings, viewer.username, viewer.role)]
-    visible = access.visible_dashboards(viewer)
+        return _provider_embeds(viewer, settings, _provider_role(viewer))
+    visible = _visible(viewer)
     if not visible:  # the MFE cannot show an empty list (an AUTHOR with only the console, say)
         raise UnknownDashboard("No dashboard is configured for you" + (
             "; the QuickSight console is at get-studio-url." if access.may_open_console(viewer) else "."))
@@ -103,14 +112,17 @@ def embed_console(viewer: access.Viewer, settings: PanoramaSettings) -> Embed:
     if not viewer.grant.arn:
         raise Misconfigured(f"User {viewer.username!r} has the AUTHOR role but no QuickSight user ARN: set it "
                             "in Django admin (Panorama > User access).", setting="UserAccess.arn")
+    expires_at = _expiry()  # before the call: the URL's five minutes start when QuickSight mints it
     url = quicksight.console_url(settings, viewer.grant.arn)
     log.info("Panorama: QuickSight console for user %s", viewer.user_id)
-    return Embed("console", "Console", url, _expiry())
+    return Embed("console", "Console", url, expires_at)
 
 
-def _provider_embed(dashboard: providers.ProviderDashboard, expires_at: datetime) -> Embed:
-    """The provider does not say how long its URLs last: QuickSight's five minutes are assumed."""
-    return Embed(dashboard.name, dashboard.display_name, dashboard.url, expires_at, dashboard.id, dashboard.raw)
+def _provider_embeds(viewer: access.Viewer, settings: PanoramaSettings, role: str) -> list[Embed]:
+    """The provider's answer; it does not say how long its URLs last, so QuickSight's five minutes are assumed."""
+    expires_at = _expiry()
+    return [Embed(d.name, d.display_name, d.url, expires_at, d.id, d.raw)
+            for d in providers.fetch_dashboards(settings, viewer.username, role)]
 
 
 def _user_arn(viewer: access.Viewer, settings: PanoramaSettings) -> str:
