@@ -97,8 +97,10 @@ def test_wrong_database_credentials():
     assert "wrong-password" not in result.stdout + result.stderr
 
 
-SOURCE = {"SourceTemplate": {"Arn": "arn:aws:quicksight:us-east-1:123456789012:template/panorama", "DataSetReferences": [
-    {"DataSetPlaceholder": "lake", "DataSetArn": "arn:aws:quicksight:us-east-1:123456789012:dataset/lake"}]}}
+SOURCE = {"SourceTemplate": {
+    "Arn": "arn:aws:quicksight:us-east-1:123456789012:template/panorama",
+    "DataSetReferences": [
+        {"DataSetPlaceholder": "lake", "DataSetArn": "arn:aws:quicksight:us-east-1:123456789012:dataset/lake"}]}}
 
 
 def quicksight_line(lines):
@@ -134,5 +136,6 @@ def test_quicksight_dashboards_and_users_typed_in_admin_exist(aws_datalake, serv
 def test_quicksight_without_an_account_id(aws_datalake, serve_modulestore, cast, settings):
     settings.PANORAMA_AWS_ACCOUNT_ID = ""
     lines, error = check()
-    assert quicksight_line(lines) == "QuickSight: FAILED (PANORAMA_AWS_ACCOUNT_ID is empty: no dashboard can be embedded)"
+    assert quicksight_line(lines) == \
+        "QuickSight: FAILED (PANORAMA_AWS_ACCOUNT_ID is empty: no dashboard can be embedded)"
     assert error is not None
