@@ -163,3 +163,16 @@ def test_python_literal_rendering_is_safe():
     for bad in (datetime.date(2026, 1, 1), float("inf"), {1: "x"}, object()):
         with pytest.raises(settings.ConfigError):
             settings.python_literal(bad, "PANORAMA_X")
+
+
+def test_a_failed_connection_check_does_not_stop_the_launch(rendered, docker):
+    """panorama_check fails (exit 1): the init says so and goes on; a failed catalog still stops it."""
+    (docker.sandbox / "manage.py").write_text(
+        f"#!{sys.executable}\nimport sys\nsys.exit(1 if sys.argv[1:] == ['lms', 'panorama_check'] else 0)\n")
+    result, _, _ = docker(rendered["custom"].root, "local", "do", "init", "--limit", "panorama", check=False)
+    assert result.returncode == 0
+    assert "some connections failed" in result.stdout + result.stderr
+    (docker.sandbox / "manage.py").write_text(
+        f"#!{sys.executable}\nimport sys\nsys.exit(1 if sys.argv[1:] == ['lms', 'panorama_catalog'] else 0)\n")
+    result, _, _ = docker(rendered["custom"].root, "local", "do", "init", "--limit", "panorama", check=False)
+    assert result.returncode != 0

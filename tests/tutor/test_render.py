@@ -2,11 +2,12 @@
 import re
 import shlex
 import shutil
+import subprocess
 
 import pytest
 import yaml
 
-from tests.tutor.conftest import BEGIN, REPO_ROOT, load_plugin_module, run_tutor
+from tests.tutor.conftest import BEGIN, REPO_ROOT, load_plugin_module, run_tutor, tutor_executable
 
 def app_version():
     """The app's __version__, which the plugin's version and its default pin follow."""
@@ -146,6 +147,7 @@ def test_local_checkout_can_be_mounted(rendered, tmp_path):
     run_tutor(root, "mounts", "add", str(checkout))
     dockerfile = (root / "env" / "build" / "openedx" / "Dockerfile").read_text()
     assert 'RUN $PIP_COMMAND install -e "/mnt/panorama-openedx"' in dockerfile
+    assert PIN not in dockerfile  # the checkout instead of the release, not both
     prod = yaml.safe_load((root / "env" / "local" / "docker-compose.prod.yml").read_text())
     assert f"{checkout}:/mnt/panorama-openedx:z" in prod["services"]["panorama-beat"]["volumes"]
     assert f"{checkout}:/mnt/panorama-openedx:z" in prod["services"]["lms-worker"]["volumes"]
@@ -236,3 +238,42 @@ def test_invalid_mode_fails_config_save_naming_the_setting(rendered, tmp_path):
                        check=False)
     assert result.returncode != 0
     assert "PANORAMA_FLB_LOG_LEVEL = 'loud' is not valid" in result.stdout + result.stderr
+
+
+def test_launch_builds_the_openedx_image():
+    """`tutor local launch` must build openedx and mfe: the stock images have neither the app nor the MFE."""
+    code = ("from tutor import hooks; import tutorpanorama.plugin;"
+            "print(hooks.Filters.IMAGES_BUILD_REQUIRED.apply([], 'local'), hooks.Filters.IMAGES_BUILD_REQUIRED.apply("
+            "[], 'dev'))")
+    result = subprocess.run([str(tutor_executable().parent / "python"), "-c", code], capture_output=True,
+                            text=True, check=True, timeout=60)
+    # tutor dev builds its own openedx-dev image; the mfe image holds the Panorama MFE (enabled by default)
+    assert result.stdout.split() == ["['openedx',", "'mfe']", "[]"]
+
+
+@pytest.mark.parametrize("setting, value, message", [
+    ("PANORAMA_AWS_ACCOUNT_ID", "001234567012", "PANORAMA_AWS_ACCOUNT_ID = 175304202: YAML did not read this as text"),
+    ("PANORAMA_BASE_PREFIX", "0755", "PANORAMA_BASE_PREFIX = 493: YAML did not read this as text"),
+    ("PANORAMA_BUCKET", "yes", "PANORAMA_BUCKET = True: YAML did not read this as text"),
+    ("PANORAMA_MFE_ENABLED", "enabled", "PANORAMA_MFE_ENABLED = 'enabled' is not valid: expected True or False"),
+    ("PANORAMA_MFE_PORT", "2100.5", "PANORAMA_MFE_PORT = 2100.5 is not a port number"),
+    ("PANORAMA_K8S_JOB_MEMORY", "2048", "PANORAMA_K8S_JOB_MEMORY = 2048 is not a memory quantity with a unit"),
+])
+def test_values_yaml_would_change_are_refused_with_their_name(rendered, tmp_path, setting, value, message):
+    root = tmp_path / "root"
+    shutil.copytree(rendered["demo"].root, root, ignore=shutil.ignore_patterns("env"))
+    result = run_tutor(root, "config", "save", "--set", f"{setting}={value}", check=False)
+    assert result.returncode != 0
+    assert message in result.stdout + result.stderr
+
+
+@pytest.mark.parametrize("setting, value, rendered_line", [
+    ("PANORAMA_FLB_LOG_LEVEL", "off", "setdefault('panorama_openedx.tracking', {})[\"level\"] = 'CRITICAL'"),
+    ("PANORAMA_LOGS_UPLOAD_TIMEOUT", "600", "PANORAMA_LOGS_UPLOAD_TIMEOUT = 600"),
+    ("PANORAMA_AWS_ACCOUNT_ID", '"001234567012"', "PANORAMA_AWS_ACCOUNT_ID = '001234567012'"),
+])
+def test_values_yaml_reads_otherwise_but_safely(rendered, tmp_path, setting, value, rendered_line):
+    root = tmp_path / "root"
+    shutil.copytree(rendered["demo"].root, root, ignore=shutil.ignore_patterns("env"))
+    run_tutor(root, "config", "save", "--set", f"{setting}={value}")
+    assert rendered_line in (root / "env" / "apps" / "openedx" / "settings" / "lms" / "production.py").read_text()

@@ -31,6 +31,7 @@ from tutorpanorama.settings import (
     TUTOR_DEFAULTS,
     ConfigError,
     config_defaults,
+    memory_quantity,
     mode_of,
     render_lms_settings,
 )
@@ -58,6 +59,23 @@ def _remember_config(config: dict[str, t.Any]) -> None:
     _LOADED.clear()
     _LOADED.update({name: value for name, value in config.items() if name.startswith(PREFIX)})
     _forget_mfe_caches()
+    for name in ("K8S_JOB_MEMORY", "K8S_JOB_MEMORY_REQUEST", "K8S_JOB_MEMORY_LIMIT"):
+        try:
+            memory_quantity(PREFIX + name, _LOADED.get(PREFIX + name))
+        except ConfigError as exc:
+            raise exceptions.TutorError(str(exc)) from exc
+
+
+@hooks.Filters.IMAGES_BUILD_REQUIRED.add()
+def _build_openedx_on_launch(image_names: list[str], context_name: str) -> list[str]:
+    """
+    `tutor local launch` builds the openedx image (the stock one has no panorama-openedx) and, when the
+    Panorama MFE is registered, the mfe image (the stock one does not hold it).
+    """
+    if context_name != "local":
+        return image_names
+    wanted = ["openedx"] + (["mfe"] if MFE_APPS is not None and _panorama_mfe() is not None else [])
+    return image_names + [name for name in wanted if name not in image_names]
 
 
 def _value(name: str) -> t.Any:
@@ -66,10 +84,17 @@ def _value(name: str) -> t.Any:
     return {**LMS_DEFAULTS, **TUTOR_DEFAULTS}.get(name)
 
 
-def _as_bool(value: t.Any) -> bool:
-    if isinstance(value, str):
-        return value.strip().lower() in ("true", "yes", "on", "1")
-    return bool(value)
+def _as_bool(name: str) -> bool:
+    """A boolean setting, read as the app reads it; anything else stops `tutor config save` with its name."""
+    value = _value(name)
+    if isinstance(value, bool):
+        return value
+    text = str(value).strip().lower()
+    if text in ("true", "yes", "on", "1"):
+        return True
+    if text in ("false", "no", "off", "0"):
+        return False
+    raise exceptions.TutorError(f"{PREFIX}{name} = {value!r} is not valid: expected True or False.")
 
 
 ########################################
@@ -164,13 +189,12 @@ def _add_init_task(tasks: list[tuple[str, str]]) -> list[tuple[str, str]]:
 
 def _panorama_mfe() -> dict[str, t.Any] | None:
     """The MFE_APPS entry of the Panorama MFE, or None when PANORAMA_MFE_ENABLED is false."""
-    if not _as_bool(_value("MFE_ENABLED")):
+    if not _as_bool("MFE_ENABLED"):
         return None
     port = _value("MFE_PORT")
-    try:
-        port = int(port)
-    except (TypeError, ValueError):
-        raise exceptions.TutorError(f"PANORAMA_MFE_PORT = {port!r} is not a port number.") from None
+    if isinstance(port, bool) or not str(port).strip().isdigit() or not 1 <= int(str(port).strip()) <= 65535:
+        raise exceptions.TutorError(f"PANORAMA_MFE_PORT = {port!r} is not a port number (1-65535).")
+    port = int(str(port).strip())
     return {
         "repository": str(_value("MFE_REPOSITORY")),
         "port": port,

@@ -22,6 +22,7 @@ from __future__ import annotations
 
 import ast
 import math
+import re
 from typing import Any, Mapping
 
 from tutorpanorama.__about__ import __version__
@@ -154,12 +155,27 @@ def mode_of(config: Mapping[str, Any]) -> str:
 def tracking_log_level(config: Mapping[str, Any]) -> str:
     """The Python logging level of the app's tracking shipper, from the seed's PANORAMA_FLB_LOG_LEVEL."""
     raw = config.get(PREFIX + "FLB_LOG_LEVEL", TUTOR_DEFAULTS["FLB_LOG_LEVEL"])
+    if raw is False:  # YAML 1.1 reads an unquoted `off` as False
+        raw = "off"
     level = FLB_LOG_LEVELS.get(str(raw).strip().lower())
     if level is None:
         raise ConfigError(
             f"PANORAMA_FLB_LOG_LEVEL = {raw!r} is not valid: expected one of {', '.join(FLB_LOG_LEVELS)}."
         )
     return level
+
+
+_QUANTITY = re.compile(r"\d+(\.\d+)?(Ki|Mi|Gi|Ti|k|M|G|T)")
+
+
+def memory_quantity(name: str, value: Any) -> str | None:
+    """A Kubernetes memory quantity with its unit ('2Gi', '512Mi'); a bare number would mean bytes."""
+    if value in (None, ""):
+        return None
+    if not isinstance(value, str) or not _QUANTITY.fullmatch(value.strip()):
+        raise ConfigError(f"{name} = {value!r} is not a memory quantity with a unit, such as '2Gi' or '512Mi' "
+                          "(a bare number would be bytes).")
+    return value.strip()
 
 
 def lms_settings(config: Mapping[str, Any]) -> list[tuple[str, Any]]:
@@ -186,12 +202,33 @@ def lms_settings(config: Mapping[str, Any]) -> list[tuple[str, Any]]:
             continue
         if short == "MODE":
             value = mode
-        elif isinstance(LMS_DEFAULTS.get(short), str) and isinstance(value, (int, float)) \
-                and not isinstance(value, bool):
-            # YAML reads `--set PANORAMA_AWS_ACCOUNT_ID=123456789012` as a number: the setting is text.
-            value = str(value)
+        elif isinstance(LMS_DEFAULTS.get(short), str) and not isinstance(value, str):
+            value = _text_setting(short, value)
         pairs.append((name, value))
     return pairs
+
+
+# Text settings for which the app also takes a plain number (bytes, seconds).
+NUMBERS_ACCEPTED = ("LOGS_TOTAL_FILE_SIZE", "LOGS_UPLOAD_TIMEOUT", "LOGS_UPLOAD_CHUNK_SIZE")
+
+
+def _text_setting(short: str, value: Any) -> Any:
+    """
+    A text setting that YAML read as something else. A 12-digit account id is taken back as text, and
+    sizes and durations stay numbers (the app reads bytes and seconds); any other number may already have
+    lost its form (YAML 1.1 reads ``0755`` as octal 493), and a boolean was a word (``off``, ``yes``), so the
+    operator is asked to quote it.
+    """
+    number = isinstance(value, int) and not isinstance(value, bool)
+    if short == "AWS_ACCOUNT_ID" and number and len(str(value)) == 12:
+        return str(value)
+    if short in NUMBERS_ACCEPTED and number:
+        return value
+    name = PREFIX + short
+    raise ConfigError(
+        f"{name} = {value!r}: YAML did not read this as text, and its original form may be lost. Quote it: "
+        f"tutor config save --set '{name}=\"...\"' (or quote it in config.yml)."
+    )
 
 
 def render_lms_settings(config: Mapping[str, Any]) -> str:
